@@ -1,0 +1,59 @@
+//! How the client is generated from the spec: shared by `build.rs`, which writes the
+//! code the crate compiles, and `cargo xtask`, which checks it against its snapshot.
+//!
+//! The generated module is the spec's: it is never edited by hand. What the spec
+//! cannot say to progenitor (three-state PATCH fields, open enums, auth) is written by
+//! hand in `src/` and plugged in here by name.
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl, TypePatch};
+
+/// The spec `build.rs` reads, relative to the `heffl-sdk` crate.
+pub const SPEC_PATH: &str = "../openapi/heffl-contacts.json";
+
+/// Generates the formatted client for `spec`, or says why progenitor cannot.
+pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, String> {
+    let mut generator = Generator::new(&settings());
+    let tokens = generator
+        .generate_tokens(spec)
+        .map_err(|e| format!("progenitor cannot generate a client: {e}"))?;
+    let file = syn::parse2(tokens).map_err(|e| format!("progenitor emitted invalid Rust: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        // The per-call context carries the API key and records what came back;
+        // `src/transport.rs` implements the hooks, and forgetting them fails the build.
+        .with_inner_type(quote::quote!(crate::transport::CallContext))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
+        // typify collapses "absent" and "null" into one `Option`, so the request body
+        // is the hand-written three-state type.
+        .with_replacement(
+            "UpdateContactRequest",
+            "crate::ContactPatch",
+            [TypeImpl::Default].into_iter(),
+        )
+        // typify's enums are closed: a new value from the server would fail the whole
+        // response. These two keep unknown values.
+        .with_replacement("ContactType", "crate::ContactKind", std::iter::empty())
+        .with_replacement("ErrorCode", "crate::ErrorCode", std::iter::empty())
+        // The server adds fields over time; `non_exhaustive` makes that a minor release.
+        .with_patch(
+            "Contact",
+            TypePatch::default().with_attr("#[non_exhaustive]"),
+        );
+    settings
+}
+
+/// Hex SHA-256 of the spec file, so a build can name the exact spec it came from.
+pub fn spec_sha256(spec_text: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(spec_text)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
