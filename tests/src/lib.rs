@@ -1,1 +1,9 @@
+//! Tests of heffl-sdk through its public API: snapshots of the generated code, the
+//! wire bodies, the schemas and the errors, and end-to-end calls over loopback
+//! against the contract mock.
+#![cfg(test)]
 
+mod decode;
+mod generated_client;
+mod schema;
+mod spec;

@@ -1,0 +1,190 @@
+//! One HTTP exchange through the generated client: the hooks that add the API key
+//! and record the response, and the mapping of progenitor's errors to ours.
+
+use std::{
+    sync::{Arc, OnceLock},
+    time::SystemTime,
+};
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::{
+    StatusCode,
+    header::{HeaderMap, HeaderName, HeaderValue},
+};
+
+use crate::{
+    ContactPatch, Error, RateLimit, generated,
+    types::{Contact, ErrorResponse},
+};
+
+/// The header Heffl reads the API key from. Bearer tokens are not accepted.
+pub(crate) const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+
+/// What the generated client carries through one call: the key to send, and the
+/// status and headers of the response once it arrives.
+///
+/// progenitor's errors lose the status when a body fails to decode (an HTML 502, or
+/// a 200 whose body is not a contact); the recorded response keeps it.
+#[derive(Clone)]
+pub struct CallContext {
+    api_key: HeaderValue,
+    response: Arc<OnceLock<ResponseHead>>,
+}
+
+/// The status line and headers of a response, and when it arrived.
+#[derive(Debug)]
+pub(crate) struct ResponseHead {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) received_at: SystemTime,
+}
+
+impl CallContext {
+    fn new(api_key: HeaderValue) -> Self {
+        CallContext {
+            api_key,
+            response: Arc::default(),
+        }
+    }
+
+    fn rate_limit(&self) -> Option<RateLimit> {
+        let head = self.response.get()?;
+        RateLimit::from_headers(&head.headers, head.received_at)
+    }
+}
+
+impl std::fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallContext")
+            .field("api_key", &"[redacted]")
+            .field("response", &self.response.get())
+            .finish()
+    }
+}
+
+impl ClientHooks<CallContext> for generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        headers.insert(API_KEY_HEADER, self.inner().api_key.clone());
+        // progenitor sends `api-version: <info.version>` on every request; Heffl
+        // versions its API in the path and documents no such header.
+        headers.remove("api-version");
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let Ok(response) = result {
+            // Set once: each call has its own context.
+            let _ = self.inner().response.set(ResponseHead {
+                status: response.status(),
+                headers: response.headers().clone(),
+                received_at: SystemTime::now(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Sends one `PATCH /contacts/{id}` and returns the contact or our error.
+pub(crate) async fn update_contact(
+    http: &reqwest::Client,
+    base_url: &str,
+    api_key: &HeaderValue,
+    id: &str,
+    patch: &ContactPatch,
+) -> Result<Contact, Error> {
+    let context = CallContext::new(api_key.clone());
+    let client = generated::Client::new_with_client(base_url, http.clone(), context.clone());
+    match client.update_contact(id, patch).await {
+        Ok(response) => Ok(response.into_inner()),
+        Err(error) => Err(to_error(error, &context).await),
+    }
+}
+
+async fn to_error(error: progenitor_client::Error<ErrorResponse>, context: &CallContext) -> Error {
+    use progenitor_client::Error as Generated;
+
+    let head = context.response.get();
+    let redact = |body: &[u8]| redact(body, context.api_key.as_bytes());
+    match error {
+        Generated::ErrorResponse(response) => {
+            let rate_limit = context.rate_limit();
+            let status = response.status();
+            Error::api(status, rate_limit, Some(response.into_inner().error), None)
+        }
+        Generated::UnexpectedResponse(response) => {
+            let status = response.status();
+            let body = response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
+            // A status the spec does not list may still carry the envelope.
+            match serde_json::from_slice::<ErrorResponse>(&body) {
+                Ok(envelope) => {
+                    Error::api(status, context.rate_limit(), Some(envelope.error), None)
+                }
+                Err(_) => Error::api(status, context.rate_limit(), None, Some(redact(&body))),
+            }
+        }
+        Generated::InvalidResponsePayload(body, decode_error) => match head {
+            Some(head) if head.status.is_success() => {
+                Error::decode(head.status, redact(&body), decode_error)
+            }
+            Some(head) => Error::api(head.status, context.rate_limit(), None, Some(redact(&body))),
+            None => Error::transport(format!("undecodable response: {decode_error}")),
+        },
+        Generated::ResponseBodyError(source) => match head {
+            // The body broke off after a success status: the update was applied.
+            Some(head) if head.status.is_success() => {
+                Error::decode(head.status, Vec::new(), source)
+            }
+            Some(head) => Error::api(head.status, context.rate_limit(), None, Some(Vec::new())),
+            None => Error::from_reqwest(source),
+        },
+        Generated::CommunicationError(source) => Error::from_reqwest(source),
+        Generated::InvalidRequest(message) => Error::invalid_input("request", message),
+        other => Error::transport(other.to_string()),
+    }
+}
+
+/// Replaces every occurrence of the API key in a body we may quote: a misbehaving
+/// proxy can echo request headers into an error page.
+fn redact(body: &[u8], secret: &[u8]) -> Vec<u8> {
+    const MASK: &[u8] = b"[redacted]";
+    if secret.is_empty() {
+        return body.to_vec();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest
+        .windows(secret.len())
+        .position(|window| window == secret)
+    {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(MASK);
+        rest = &rest[at + secret.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_masks_every_occurrence_of_the_secret() {
+        let body = b"<h1>bad key heffl_user_s3cret</h1> (heffl_user_s3cret)";
+        let out = redact(body, b"heffl_user_s3cret");
+        assert_eq!(out, b"<h1>bad key [redacted]</h1> ([redacted])");
+    }
+}
