@@ -5,5 +5,6 @@
 
 mod decode;
 mod generated_client;
+mod mock_contract;
 mod schema;
 mod spec;
