@@ -534,10 +534,8 @@ impl Differ<'_> {
                 );
             }
         }
-        for status in old_statuses
-            .intersection(&new_statuses)
-            .filter(|s| s.starts_with('2'))
-        {
+        // Error bodies too: the envelope is generated into Rust types as well.
+        for status in old_statuses.intersection(&new_statuses) {
             let schema = |doc: &Value, at: &Pointer| -> Option<Pointer> {
                 let at = at.push("responses").push(status);
                 let (response, target) = resolve(doc, at.get(doc)?).ok()?;

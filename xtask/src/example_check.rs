@@ -105,21 +105,16 @@ impl Checker<'_> {
                 format!("{instance} is not one of {}", Value::Array(allowed.clone())),
             );
         }
-        if let Some(expected) = s.get("type").and_then(Value::as_str) {
-            if !has_type(instance, expected) {
-                let nullable = if instance.is_null() {
-                    " (the schema is not nullable)"
-                } else {
-                    ""
-                };
-                return self.fail(
-                    at,
-                    format!(
-                        "expected {expected}, found {}{nullable}",
-                        type_name(instance)
-                    ),
-                );
-            }
+        if let Some(expected) = s.get("type").and_then(Value::as_str)
+            && !has_type(instance, expected)
+        {
+            let nullable = if instance.is_null() {
+                " (the schema is not nullable)"
+            } else {
+                ""
+            };
+            let found = type_name(instance);
+            return self.fail(at, format!("expected {expected}, found {found}{nullable}"));
         }
         match instance {
             Value::String(text) => self.string(s, text, at),

@@ -38,7 +38,7 @@ use crate::{
 /// Maintainer tasks for the Heffl SDK: import Heffl's OpenAPI document, check it, see
 /// what changed, and regenerate the client.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, about, long_about = None)]
+#[command(name = "xtask", bin_name = "cargo xtask", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -89,8 +89,9 @@ struct ValidateArgs {
 ///
 /// Each change has an oasdiff rule id and level (error, warning, info) and the bump it
 /// calls for given how the SDK's Rust types expose that part of the spec (a new field
-/// on the non_exhaustive Contact is minor; a response field going from T to Option<T>
-/// is major). 3.1 documents are converted to 3.0 first.
+/// on the non_exhaustive Contact is minor; a required response field that becomes
+/// optional changes a Rust field type and is major). 3.1 documents are converted to 3.0
+/// first.
 #[derive(clap::Args)]
 struct DiffArgs {
     /// The spec before.
@@ -137,13 +138,13 @@ struct CheckArgs {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = Workspace::find().and_then(|ws| match cli.command {
-        Command::Import(args) => import(&ws, args),
-        Command::Validate(args) => validate(&ws, args),
-        Command::Diff(args) => diff(&ws, args),
-        Command::Regen(args) => regen(&ws, args),
-        Command::Check(_) => check(&ws),
-    });
+    let result = match cli.command {
+        Command::Import(args) => Workspace::find().and_then(|ws| import(&ws, args)),
+        Command::Validate(args) => validate(args),
+        Command::Diff(args) => diff(args),
+        Command::Regen(args) => Workspace::find().and_then(|ws| regen(&ws, args)),
+        Command::Check(_) => Workspace::find().and_then(|ws| check(&ws)),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -169,14 +170,17 @@ fn import(ws: &Workspace, args: ImportArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn validate(ws: &Workspace, args: ValidateArgs) -> Result<(), String> {
-    let path = args.file.unwrap_or_else(|| ws.spec());
+fn validate(args: ValidateArgs) -> Result<(), String> {
+    let path = match args.file {
+        Some(file) => file,
+        None => Workspace::find()?.spec(),
+    };
     let text =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let doc = document::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
         "validate {} (info.version {}, sha256 {})",
-        ws.display(&path),
+        path.display(),
         doc.pointer("/info/version")
             .and_then(Value::as_str)
             .unwrap_or("?"),
@@ -186,7 +190,7 @@ fn validate(ws: &Workspace, args: ValidateArgs) -> Result<(), String> {
     report_findings(&findings)
 }
 
-fn diff(ws: &Workspace, args: DiffArgs) -> Result<(), String> {
+fn diff(args: DiffArgs) -> Result<(), String> {
     let old = load_as_3_0(&args.old)?;
     let new = load_as_3_0(&args.new)?;
     let changes = diff::diff(&old, &new);
@@ -194,8 +198,8 @@ fn diff(ws: &Workspace, args: DiffArgs) -> Result<(), String> {
     match args.format {
         Format::Json => {
             let report = json!({
-                "old": ws.display(&args.old),
-                "new": ws.display(&args.new),
+                "old": args.old.display().to_string(),
+                "new": args.new.display().to_string(),
                 "bump": bump,
                 "changes": changes,
             });
@@ -205,7 +209,7 @@ fn diff(ws: &Workspace, args: DiffArgs) -> Result<(), String> {
             );
         }
         Format::Text => {
-            println!("diff {} → {}", ws.display(&args.old), ws.display(&args.new));
+            println!("diff {} → {}", args.old.display(), args.new.display());
             print_changes(&changes);
         }
     }

@@ -1,0 +1,138 @@
+//! `regen` and `check` end to end, on a copy of the workspace: they write the spec and
+//! run cargo, so they must not touch the real one.
+//!
+//! The copy builds in its own target directory under the real `target/` (`regen-e2e`):
+//! this test runs under `cargo test`, which holds the lock on the real target directory,
+//! and a separate directory that persists keeps later runs incremental.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+/// `target/regen-e2e`, next to the directory this test binary was built in.
+fn e2e_target_dir() -> PathBuf {
+    let binary = Path::new(env!("CARGO_BIN_EXE_xtask"));
+    // target/<profile>/xtask → target
+    let target = binary
+        .parent()
+        .and_then(Path::parent)
+        .expect("the binary sits in target/<profile>/");
+    target.join("regen-e2e")
+}
+
+/// Copies the workspace's sources (not `target/`, not `.git`, no pending snapshots).
+fn copy_workspace(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let (source, dest) = (entry.path(), to.join(&name));
+        if name == "target"
+            || name == ".git"
+            || name.ends_with(".snap.new")
+            || name.ends_with(".pending-snap")
+        {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+            copy_workspace(&source, &dest);
+        } else {
+            fs::copy(&source, &dest).unwrap();
+        }
+    }
+}
+
+fn xtask_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", e2e_target_dir())
+        // The copy is found from the current directory; make sure nothing points the
+        // nested cargo back at the real workspace.
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .expect("the xtask binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Heffl's next release, as a realistic change: a new optional response field, a field
+/// made required, an enum value removed.
+fn next_upstream_release(upstream: &mut Value) {
+    let contact = &mut upstream["components"]["schemas"]["Contact"];
+    contact["properties"]["nickname"] =
+        json!({"type": ["string", "null"], "description": "Nickname"});
+    contact["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("updatedAt"));
+    upstream["components"]["schemas"]["ContactType"]["enum"] = json!(["contact"]);
+}
+
+#[test]
+fn regen_takes_an_upstream_release_through_build_and_tests_and_check_guards_the_result() {
+    let workspace = tempfile::tempdir().unwrap();
+    let copy = workspace.path();
+    copy_workspace(&root(), copy);
+
+    let upstream_path = copy.join("openapi/upstream/heffl-api-v2.openapi.json");
+    let mut upstream: Value = serde_json::from_slice(&fs::read(&upstream_path).unwrap()).unwrap();
+    next_upstream_release(&mut upstream);
+    let release = copy.join("next-release.json");
+    fs::write(&release, serde_json::to_string_pretty(&upstream).unwrap()).unwrap();
+
+    let output = xtask_in(copy, &["regen", "next-release.json"]);
+    let log = text(&output);
+    assert!(output.status.success(), "regen failed:\n{log}");
+    for expected in [
+        "== regen 6/6: test",
+        "info    minor response-optional-property-added — new optional response property `nickname`",
+        "info    major response-property-became-required — response property `updatedAt` became required",
+        "info    minor response-property-enum-value-removed — response property `type`: enum value \"company\" was removed",
+        "suggested version bump: major: heffl-sdk 0.1.0 → 0.2.0",
+        "tests: passed",
+    ] {
+        assert!(log.contains(expected), "missing `{expected}` in:\n{log}");
+    }
+    let spec = fs::read_to_string(copy.join("openapi/heffl-contacts.json")).unwrap();
+    assert!(spec.contains("\"nickname\""), "the new spec is written");
+
+    // The generated client changed, so its snapshot is stale: `check` says what to run.
+    // A hand edit that is not normalized fails too.
+    let doc: Value = serde_json::from_str(&spec).unwrap();
+    let mut hand_edited = serde_json::to_vec(&doc).unwrap();
+    hand_edited.push(b'\n');
+    fs::write(copy.join("openapi/heffl-contacts.json"), hand_edited).unwrap();
+    let output = xtask_in(copy, &["check"]);
+    let log = text(&output);
+    assert!(!output.status.success(), "check passed:\n{log}");
+    assert!(
+        log.contains("openapi/heffl-contacts.json is not normalized (first difference on line 1): run `cargo xtask import openapi/heffl-contacts.json`"),
+        "{log}"
+    );
+    if !log.contains("SKIPPED") {
+        assert!(
+            log.contains(
+                "run `INSTA_UPDATE=always cargo test -p heffl-sdk-tests --lib generated_client`"
+            ),
+            "{log}"
+        );
+    }
+}
