@@ -1,21 +1,35 @@
 //! The client users hold: configuration, construction and the calls it offers.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{
+    fmt,
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
-use reqwest::{Url, header::HeaderValue};
+use reqwest::{StatusCode, Url, header::HeaderValue};
+use tracing::Instrument;
 
-use crate::{Contact, ContactPatch, Error, contact_id, transport};
+use crate::{
+    BulkUpdate, Contact, ContactPatch, Error, RateLimitBudget, RetryPolicy, contact_id,
+    pacing::Pacer, transport,
+};
 
 /// Where the Heffl API v2 lives.
 pub const DEFAULT_BASE_URL: &str = "https://api.heffl.com/api/v2";
 /// How long to wait for a TCP (and TLS) connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one request may take from start to end, unless configured.
+/// How long one attempt may take from start to end, unless configured.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a whole call may take, retries and waits included, unless configured.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// A client for the Heffl API. Cheap to clone: clones share one connection pool.
+/// A client for the Heffl API. Cheap to clone: clones share one connection pool and
+/// one rate-limit budget.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), heffl_sdk::Error> {
@@ -32,15 +46,26 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
+    options: CallOptions,
 }
 
+/// What every clone shares: the connection pool, the key and the rate-limit budget.
 struct Shared {
     http: reqwest::Client,
     base_url: String,
     /// Marked sensitive, so reqwest and `http` print it as `Sensitive`.
     api_key: HeaderValue,
     connect_timeout: Duration,
-    timeout: Duration,
+    attempt_timeout: Duration,
+    pacer: Pacer,
+    log_bodies: bool,
+}
+
+/// What a clone may change for its own calls.
+#[derive(Clone, Debug)]
+struct CallOptions {
+    retry: RetryPolicy,
+    call_timeout: Duration,
 }
 
 impl Client {
@@ -62,19 +87,156 @@ impl Client {
         builder.build()
     }
 
+    /// A clone that retries its calls by `policy`; pool and rate limit stay shared.
+    ///
+    /// ```
+    /// # fn run(client: &heffl_sdk::Client) {
+    /// let no_retries = client.with_retry_policy(heffl_sdk::RetryPolicy::none());
+    /// # }
+    /// ```
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        let mut client = self.clone();
+        client.options.retry = policy;
+        client
+    }
+
+    /// A clone whose calls, retries and waits included, end after `timeout`.
+    pub fn with_call_timeout(&self, timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.call_timeout = timeout;
+        client
+    }
+
     /// Updates a contact: `PATCH /contacts/{id}` with exactly the fields `patch` sets.
     ///
     /// `id` is the contact's `clt_` id. An empty id, `.` or `..` is refused before
-    /// anything is sent; every other id is percent-encoded into the path.
+    /// anything is sent; every other id is percent-encoded into the path. The call
+    /// waits for the rate limit, retries what the [`RetryPolicy`] allows, and ends
+    /// after the call timeout at the latest.
     pub async fn update_contact(&self, id: &str, patch: &ContactPatch) -> Result<Contact, Error> {
         let id = contact_id::check(id)?;
-        let shared = &*self.shared;
-        transport::update_contact(&shared.http, &shared.base_url, &shared.api_key, id, patch).await
+        let span = tracing::info_span!(
+            "heffl.update_contact",
+            method = "PATCH",
+            path = "/contacts/{id}",
+            contact_id = id,
+            attempts = tracing::field::Empty,
+        );
+        if self.shared.log_bodies {
+            let body = serde_json::to_string(patch).unwrap_or_default();
+            tracing::debug!(parent: &span, %body, "request body");
+        }
+        let attempts = AtomicU32::new(0);
+        let deadline = self.options.call_timeout;
+        let result = tokio::time::timeout(deadline, self.send_with_retries(id, patch, &attempts))
+            .instrument(span.clone())
+            .await
+            .unwrap_or_else(|_| Err(Error::call_timed_out(deadline)));
+        let attempts = attempts.into_inner();
+        span.record("attempts", attempts);
+        result.map_err(|error| error.with_attempts(attempts))
+    }
+
+    /// Many updates at once, paced by the shared rate limit; see [`BulkUpdate`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: heffl_sdk::Client) {
+    /// use heffl_sdk::ContactPatch;
+    ///
+    /// let updates = vec![
+    ///     ("clt_1", ContactPatch::new().job_title("CTO")),
+    ///     ("clt_2", ContactPatch::new().clear_company()),
+    /// ];
+    /// let report = client
+    ///     .update_contacts(updates)
+    ///     .concurrency(8)
+    ///     .on_progress(|p| eprintln!("{}/{} done", p.done, p.total))
+    ///     .await;
+    /// for outcome in report.failed() {
+    ///     eprintln!("#{} {}: {}", outcome.index, outcome.id, outcome.result.as_ref().unwrap_err());
+    /// }
+    /// # }
+    /// ```
+    pub fn update_contacts<I, S>(&self, updates: I) -> BulkUpdate<'_>
+    where
+        I: IntoIterator<Item = (S, ContactPatch)>,
+        S: Into<String>,
+    {
+        BulkUpdate::new(
+            self,
+            updates
+                .into_iter()
+                .map(|(id, patch)| (id.into(), patch))
+                .collect(),
+        )
     }
 
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
+    }
+
+    async fn send_with_retries(
+        &self,
+        id: &str,
+        patch: &ContactPatch,
+        attempts: &AtomicU32,
+    ) -> Result<Contact, Error> {
+        let shared = &*self.shared;
+        let policy = &self.options.retry;
+        let mut attempt = 0;
+        loop {
+            if let Err(wait) = shared.pacer.acquire(policy.server_wait_cap()).await {
+                return Err(Error::rate_limited(wait));
+            }
+            attempt += 1;
+            attempts.store(attempt, Ordering::Relaxed);
+
+            let span = tracing::debug_span!(
+                "heffl.attempt",
+                attempt,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let outcome = transport::update_contact(
+                &shared.http,
+                &shared.base_url,
+                &shared.api_key,
+                id,
+                patch,
+            )
+            .instrument(span.clone())
+            .await;
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Some(status) = outcome.status {
+                span.record("status", status.as_u16());
+            }
+            let too_many = outcome.status == Some(StatusCode::TOO_MANY_REQUESTS);
+            shared.pacer.observe(outcome.rate_limit.as_ref(), too_many);
+
+            let error = match outcome.result {
+                Ok(contact) => {
+                    if shared.log_bodies {
+                        let body = serde_json::to_string(&contact).unwrap_or_default();
+                        tracing::debug!(parent: &span, %body, "response body");
+                    }
+                    return Ok(contact);
+                }
+                Err(error) => error,
+            };
+            if !error.is_retryable() || !policy.allows_another(attempt) {
+                return Err(error);
+            }
+            let wait = match error.retry_after() {
+                // Sleeping for minutes would tie up the caller; it decides instead.
+                Some(wait) if wait > policy.server_wait_cap() => return Err(error),
+                Some(wait) => wait,
+                None => policy.backoff_before(attempt),
+            };
+            tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, %error, "retrying");
+            tokio::time::sleep(wait).await;
+        }
     }
 }
 
@@ -85,7 +247,9 @@ impl fmt::Debug for Client {
             .field("base_url", &shared.base_url)
             .field("api_key", &"[redacted]")
             .field("connect_timeout", &shared.connect_timeout)
-            .field("timeout", &shared.timeout)
+            .field("timeout", &shared.attempt_timeout)
+            .field("call_timeout", &self.options.call_timeout)
+            .field("retry", &self.options.retry)
             .finish()
     }
 }
@@ -109,6 +273,10 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limit: RateLimitBudget,
+    log_bodies: bool,
 }
 
 impl ClientBuilder {
@@ -131,9 +299,36 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one request may take in all; defaults to [`DEFAULT_TIMEOUT`].
+    /// How long one attempt may take in all; defaults to [`DEFAULT_TIMEOUT`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long a whole call may take, retries and rate-limit waits included;
+    /// defaults to [`DEFAULT_CALL_TIMEOUT`].
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// How calls are retried; defaults to [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The budget to pace requests by until the server's `RateLimit-*` headers say
+    /// otherwise; defaults to Heffl's documented 60 requests a minute.
+    pub fn rate_limit(mut self, budget: RateLimitBudget) -> Self {
+        self.rate_limit = budget;
+        self
+    }
+
+    /// Logs request and response bodies at `DEBUG` (off by default: bodies hold
+    /// customer data). The API key is never logged.
+    pub fn log_bodies(mut self, log_bodies: bool) -> Self {
+        self.log_bodies = log_bodies;
         self
     }
 
@@ -142,21 +337,29 @@ impl ClientBuilder {
         let api_key = api_key_header(self.api_key.as_deref())?;
         let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(connect_timeout)
-            .timeout(timeout)
+            .timeout(attempt_timeout)
             .build()
             .map_err(Error::from_reqwest)?;
+        let shared = Shared {
+            http,
+            base_url,
+            api_key,
+            connect_timeout,
+            attempt_timeout,
+            pacer: Pacer::new(self.rate_limit),
+            log_bodies: self.log_bodies,
+        };
+        let options = CallOptions {
+            retry: self.retry,
+            call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
+        };
         Ok(Client {
-            shared: Arc::new(Shared {
-                http,
-                base_url,
-                api_key,
-                connect_timeout,
-                timeout,
-            }),
+            shared: Arc::new(shared),
+            options,
         })
     }
 }
@@ -168,6 +371,10 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("log_bodies", &self.log_bodies)
             .finish()
     }
 }

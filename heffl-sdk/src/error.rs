@@ -1,6 +1,6 @@
 //! The one error type of the SDK, and the error codes of the Heffl API.
 
-use std::{borrow::Cow, fmt};
+use std::{borrow::Cow, fmt, time::Duration};
 
 use reqwest::StatusCode;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -46,6 +46,10 @@ struct Inner {
     /// The body as received when it was not the error envelope (key redacted).
     body: Option<Vec<u8>>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// How many attempts the call made; 0 when nothing was sent.
+    attempts: u32,
+    /// For a client-side rate-limit refusal: how long the budget needs.
+    wait: Option<Duration>,
 }
 
 /// The broad class of an [`Error`].
@@ -64,8 +68,15 @@ pub enum ErrorKind {
     /// The server answered with success, so **the update was applied**, but the
     /// response body could not be read as a contact; see [`Error::body`].
     Decode,
-    /// Any other failure while sending the request or reading the response.
+    /// The connection failed after the request was sent (closed or reset by the
+    /// peer, or a broken body). The server may or may not have applied the update;
+    /// sending it again is safe, because a PATCH ends in the same state.
     Transport,
+    /// The rate-limit budget is spent for longer than the retry policy's
+    /// `max_server_wait`; nothing was sent. See [`Error::retry_after`].
+    RateLimited,
+    /// Not sent, because a bulk update stopped at an earlier failure.
+    NotSent,
 }
 
 impl Error {
@@ -119,6 +130,26 @@ impl Error {
         self.0.body.as_deref().map(excerpt)
     }
 
+    /// How many attempts the call made before it failed (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+
+    /// How long to wait before trying again, when the server or the rate limit
+    /// said: `Retry-After`, or `RateLimit-Reset` when the budget is spent.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0
+            .wait
+            .or_else(|| self.0.rate_limit.as_ref().and_then(RateLimit::wait))
+    }
+
+    /// True for a 429 from the server and for a call the SDK did not send because
+    /// the rate limit was spent for too long.
+    pub fn is_rate_limited(&self) -> bool {
+        self.0.kind == ErrorKind::RateLimited
+            || self.0.status == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
     /// True when the SDK refused the input before sending anything.
     pub fn is_invalid_input(&self) -> bool {
         self.0.kind == ErrorKind::InvalidInput
@@ -141,15 +172,19 @@ impl Error {
     }
 
     /// True when sending the same request again may succeed: connection failures,
-    /// timeouts, 429, 500, 502, 503 and 504. Never for 400, 401, 403, 404 or 409.
+    /// timeouts, 429, 500, 502, 503 and 504. Never for 400, 401, 403, 404 or 409,
+    /// and never for [`ErrorKind::Decode`] (the update was applied).
     pub fn is_retryable(&self) -> bool {
         match self.0.kind {
-            ErrorKind::Connect | ErrorKind::Timeout => true,
+            ErrorKind::Connect
+            | ErrorKind::Timeout
+            | ErrorKind::Transport
+            | ErrorKind::RateLimited => true,
             ErrorKind::Api => self
                 .0
                 .status
                 .is_some_and(|status| matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)),
-            ErrorKind::InvalidInput | ErrorKind::Decode | ErrorKind::Transport => false,
+            ErrorKind::InvalidInput | ErrorKind::Decode | ErrorKind::NotSent => false,
         }
     }
 
@@ -180,7 +215,7 @@ impl Error {
         body: Vec<u8>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
-        let mut error = Error::new(ErrorKind::Decode, source.to_string());
+        let mut error = Error::new(ErrorKind::Decode, "");
         error.0.status = Some(status);
         error.0.body = Some(body);
         error.0.source = Some(Box::new(source));
@@ -201,6 +236,28 @@ impl Error {
         error
     }
 
+    pub(crate) fn call_timed_out(deadline: Duration) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!("the call did not finish within {deadline:?}"),
+        )
+    }
+
+    pub(crate) fn rate_limited(wait: Duration) -> Error {
+        let mut error = Error::new(ErrorKind::RateLimited, "");
+        error.0.wait = Some(wait);
+        error
+    }
+
+    pub(crate) fn not_sent() -> Error {
+        Error::new(ErrorKind::NotSent, "")
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
+        self.0.attempts = attempts;
+        self
+    }
+
     pub(crate) fn transport(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::Transport, message)
     }
@@ -214,19 +271,44 @@ impl Error {
             rate_limit: None,
             body: None,
             source: None,
+            attempts: 0,
+            wait: None,
         }))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_what(f)?;
+        if let Some(wait) = self.retry_after().filter(|_| self.is_rate_limited()) {
+            write!(f, "; retry after {}s", wait.as_secs_f64().ceil())?;
+        }
+        if self.0.attempts > 1 {
+            write!(f, " (after {} attempts)", self.0.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    fn fmt_what(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.0;
         match inner.kind {
             ErrorKind::InvalidInput => {
                 write!(f, "invalid input, nothing was sent: {}", inner.message)
             }
             ErrorKind::Connect => f.write_str("could not connect to the Heffl API"),
-            ErrorKind::Timeout => f.write_str("the request to the Heffl API timed out"),
+            ErrorKind::Timeout => {
+                f.write_str("the request to the Heffl API timed out")?;
+                if !inner.message.is_empty() {
+                    write!(f, ": {}", inner.message)?;
+                }
+                Ok(())
+            }
+            ErrorKind::RateLimited => f.write_str(
+                "not sent: the rate limit is spent for longer than the retry policy's max_server_wait",
+            ),
+            ErrorKind::NotSent => f.write_str("not sent: the bulk update stopped at an earlier failure"),
             ErrorKind::Transport => {
                 f.write_str("the request to the Heffl API failed")?;
                 if !inner.message.is_empty() {
@@ -234,12 +316,17 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            ErrorKind::Decode => write!(
-                f,
-                "the Heffl API applied the update ({}) but its response is not a contact: {}",
-                status_text(inner.status),
-                inner.message
-            ),
+            ErrorKind::Decode => {
+                write!(
+                    f,
+                    "the Heffl API applied the update ({}) but its response is not a contact",
+                    status_text(inner.status),
+                )?;
+                if let Some(source) = &inner.source {
+                    write!(f, ": {source}")?;
+                }
+                Ok(())
+            }
             ErrorKind::Api => {
                 write!(f, "the Heffl API answered {}", status_text(inner.status))?;
                 match &inner.api {
@@ -294,6 +381,12 @@ impl fmt::Debug for Error {
         }
         if let Some(source) = &inner.source {
             s.field("source", &source.to_string());
+        }
+        if inner.attempts > 0 {
+            s.field("attempts", &inner.attempts);
+        }
+        if let Some(wait) = inner.wait {
+            s.field("retry_after", &wait);
         }
         s.finish()
     }

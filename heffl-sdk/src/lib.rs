@@ -25,15 +25,22 @@
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod bulk;
 mod client;
 mod contact;
 mod contact_id;
 mod contact_patch;
 mod custom_fields;
 mod error;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
+mod pacing;
 mod patch;
 mod rate_limit;
+mod retry;
 mod transport;
 
 /// The code progenitor generates from the spec, included verbatim.
@@ -42,16 +49,20 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+pub use bulk::{BulkReport, BulkUpdate, DEFAULT_BULK_CONCURRENCY, Progress, UpdateOutcome};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 pub use contact::ContactKind;
 pub use contact_patch::ContactPatch;
 pub use custom_fields::CUSTOM_FIELD_PREFIX;
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use generated::types;
+pub use pacing::RateLimitBudget;
 pub use patch::Patch;
 pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
 pub use types::{BillingAddress, Contact, ValidationIssue};
 
 /// The `info.version` of the spec this crate was generated from.
@@ -65,3 +76,8 @@ pub const SPEC_SHA256: &str = env!("HEFFL_SPEC_SHA256");
 /// changes visible in review. Not part of the API.
 #[doc(hidden)]
 pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+
+/// Compiles the README's code samples as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeSamples;

@@ -93,19 +93,32 @@ impl ClientHooks<CallContext> for generated::Client {
     }
 }
 
-/// Sends one `PATCH /contacts/{id}` and returns the contact or our error.
+/// What one attempt produced: the contact or an error, and what the response said
+/// about the rate limit (for pacing, on success as well as on failure).
+pub(crate) struct Attempt {
+    pub(crate) result: Result<Contact, Error>,
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) rate_limit: Option<RateLimit>,
+}
+
+/// Sends one `PATCH /contacts/{id}`.
 pub(crate) async fn update_contact(
     http: &reqwest::Client,
     base_url: &str,
     api_key: &HeaderValue,
     id: &str,
     patch: &ContactPatch,
-) -> Result<Contact, Error> {
+) -> Attempt {
     let context = CallContext::new(api_key.clone());
     let client = generated::Client::new_with_client(base_url, http.clone(), context.clone());
-    match client.update_contact(id, patch).await {
+    let result = match client.update_contact(id, patch).await {
         Ok(response) => Ok(response.into_inner()),
         Err(error) => Err(to_error(error, &context).await),
+    };
+    Attempt {
+        result,
+        status: context.response.get().map(|head| head.status),
+        rate_limit: context.rate_limit(),
     }
 }
 

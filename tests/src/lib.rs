@@ -3,8 +3,15 @@
 //! against the contract mock.
 #![cfg(test)]
 
+mod bulk;
 mod decode;
+mod e2e;
+mod errors;
 mod generated_client;
 mod mock_contract;
+mod redaction;
+mod reliability;
 mod schema;
 mod spec;
+mod support;
+mod wire;

@@ -1,0 +1,280 @@
+//! Client-side pacing: stay inside the rate limit instead of drawing 429s.
+//!
+//! Heffl counts requests per key in fixed windows (60 a minute). Its windows start
+//! when a request arrives, so the client cannot know where they begin; it can make
+//! sure that no stretch of one window's length ever holds more than the limit of its
+//! own requests, which keeps every server window within the limit too. The limit and
+//! the window length are learned from the `RateLimit-*` headers (the window is the
+//! longest `RateLimit-Reset` seen); until a response carries them, the configured
+//! local limit applies. `RateLimit-Remaining: 0` that our own requests do not explain
+//! (another process using the same key), or a 429, blocks sending until the reset.
+
+use std::{
+    collections::VecDeque,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use crate::RateLimit;
+
+/// Extra room per window for the spread in network latency: requests sent one
+/// window apart may arrive a little less than one window apart.
+const LATENCY_MARGIN: Duration = Duration::from_millis(50);
+
+/// A request budget: `limit` requests per `window`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitBudget {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// The window's length.
+    pub window: Duration,
+}
+
+impl Default for RateLimitBudget {
+    /// Heffl's documented limit: 60 requests a minute per key.
+    fn default() -> Self {
+        RateLimitBudget {
+            limit: 60,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The budget of one API key, shared by every clone of a client.
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    budget: RateLimitBudget,
+    learned_from_headers: bool,
+    /// When our most recent requests were sent, oldest first; at most `limit`.
+    sent: VecDeque<Instant>,
+    /// The server said the budget is spent until then.
+    blocked_until: Option<Instant>,
+}
+
+impl Pacer {
+    pub(crate) fn new(budget: RateLimitBudget) -> Self {
+        Pacer {
+            state: Mutex::new(State {
+                budget,
+                learned_from_headers: false,
+                sent: VecDeque::new(),
+                blocked_until: None,
+            }),
+        }
+    }
+
+    /// Takes one request from the budget, waiting as long as needed. Returns the
+    /// wait instead when it would be longer than `max_wait`.
+    pub(crate) async fn acquire(&self, max_wait: Duration) -> Result<Duration, Duration> {
+        let mut waited = Duration::ZERO;
+        loop {
+            let wait = match self.state().try_take(Instant::now()) {
+                None => return Ok(waited),
+                Some(wait) => wait,
+            };
+            if wait > max_wait {
+                return Err(wait);
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting for the rate limit"
+            );
+            tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+    }
+
+    /// Learns from the rate-limit headers of a response; `too_many` for a 429.
+    pub(crate) fn observe(&self, rate_limit: Option<&RateLimit>, too_many: bool) {
+        let now = Instant::now();
+        let mut state = self.state();
+        if let Some(rate_limit) = rate_limit {
+            state.learn(rate_limit, now);
+        }
+        let spent = rate_limit.is_some_and(|rl| rl.remaining == Some(0));
+        if too_many || (spent && !state.explains_spent_budget(now)) {
+            let wait = rate_limit
+                .and_then(RateLimit::wait)
+                .unwrap_or(state.budget.window);
+            let until = now + wait;
+            state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state stays consistent even if a holder panicked: every update is a
+        // single assignment or push.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl State {
+    fn span(&self) -> Duration {
+        self.budget.window + LATENCY_MARGIN
+    }
+
+    /// Records a send at `now` if the budget allows it, or says how long to wait.
+    fn try_take(&mut self, now: Instant) -> Option<Duration> {
+        if let Some(until) = self.blocked_until {
+            if now < until {
+                return Some(until - now);
+            }
+            self.blocked_until = None;
+        }
+        let span = self.span();
+        while self
+            .sent
+            .front()
+            .is_some_and(|&at| now.duration_since(at) >= span)
+        {
+            self.sent.pop_front();
+        }
+        if self.sent.len() < self.budget.limit.max(1) as usize {
+            self.sent.push_back(now);
+            return None;
+        }
+        let oldest = *self.sent.front()?;
+        Some((oldest + span).saturating_duration_since(now))
+    }
+
+    fn learn(&mut self, rate_limit: &RateLimit, now: Instant) {
+        let Some(limit) = rate_limit.limit.and_then(|l| u32::try_from(l).ok()) else {
+            return;
+        };
+        let reset = rate_limit.reset.unwrap_or_default();
+        if !self.learned_from_headers {
+            // The configured budget was a guess; the server's word replaces it.
+            self.learned_from_headers = true;
+            self.budget.window = reset;
+        }
+        self.budget.limit = limit;
+        self.budget.window = self.budget.window.max(reset).max(Duration::from_secs(1));
+        let span = self.span();
+        while self.sent.len() > limit as usize
+            || self
+                .sent
+                .front()
+                .is_some_and(|&at| now.duration_since(at) >= span)
+        {
+            self.sent.pop_front();
+        }
+    }
+
+    /// True when our own recent requests account for a spent budget.
+    fn explains_spent_budget(&self, now: Instant) -> bool {
+        let span = self.span();
+        let recent = self
+            .sent
+            .iter()
+            .filter(|&&at| now.duration_since(at) < span)
+            .count();
+        recent >= self.budget.limit as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(limit: u32, window_ms: u64) -> State {
+        State {
+            budget: RateLimitBudget {
+                limit,
+                window: Duration::from_millis(window_ms),
+            },
+            learned_from_headers: false,
+            sent: VecDeque::new(),
+            blocked_until: None,
+        }
+    }
+
+    #[test]
+    fn the_limit_is_sent_at_once_then_the_next_waits_for_the_oldest_to_age_out() {
+        let mut state = budget(3, 1000);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(state.try_take(start), None);
+        }
+        let wait = state.try_take(start + Duration::from_millis(400)).unwrap();
+        assert_eq!(
+            wait,
+            Duration::from_millis(650),
+            "1000 ms window + 50 ms margin - 400 ms"
+        );
+        assert_eq!(state.try_take(start + Duration::from_millis(1050)), None);
+    }
+
+    #[test]
+    fn headers_replace_the_configured_budget() {
+        let mut state = budget(60, 60_000);
+        let now = Instant::now();
+        let rl = RateLimit {
+            limit: Some(5),
+            remaining: Some(4),
+            reset: Some(Duration::from_secs(1)),
+            ..Default::default()
+        };
+        state.learn(&rl, now);
+        assert_eq!(
+            state.budget,
+            RateLimitBudget {
+                limit: 5,
+                window: Duration::from_secs(1)
+            }
+        );
+    }
+
+    #[test]
+    fn the_window_is_the_longest_reset_seen() {
+        let mut state = budget(60, 60_000);
+        let now = Instant::now();
+        for reset in [20, 60, 3] {
+            let rl = RateLimit {
+                limit: Some(60),
+                reset: Some(Duration::from_secs(reset)),
+                ..Default::default()
+            };
+            state.learn(&rl, now);
+        }
+        assert_eq!(state.budget.window, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_spent_budget_we_did_not_spend_blocks_until_the_reset() {
+        let pacer = Pacer::new(RateLimitBudget::default());
+        let rl = RateLimit {
+            limit: Some(60),
+            remaining: Some(0),
+            reset: Some(Duration::from_secs(7)),
+            ..Default::default()
+        };
+        pacer.observe(Some(&rl), false);
+        let wait = pacer.state().try_take(Instant::now()).expect("blocked");
+        assert!(
+            wait > Duration::from_secs(6) && wait <= Duration::from_secs(7),
+            "{wait:?}"
+        );
+    }
+
+    #[test]
+    fn a_429_blocks_for_retry_after() {
+        let pacer = Pacer::new(RateLimitBudget::default());
+        let rl = RateLimit {
+            retry_after: Some(Duration::from_secs(3)),
+            ..Default::default()
+        };
+        pacer.observe(Some(&rl), true);
+        let wait = pacer.state().try_take(Instant::now()).expect("blocked");
+        assert!(
+            wait > Duration::from_secs(2) && wait <= Duration::from_secs(3),
+            "{wait:?}"
+        );
+    }
+}

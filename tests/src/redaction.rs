@@ -1,0 +1,59 @@
+//! The API key never shows: not in `Debug` of the client or its builder, not in any
+//! error, not even when a server echoes it back in a body.
+
+use heffl_sdk::{
+    Client, ContactPatch, RetryPolicy,
+    mock::{Fault, MockServer},
+};
+
+const SECRET: &str = "heffl_user_SECRET123";
+
+fn assert_hidden(text: &str) {
+    assert!(!text.contains(SECRET), "the key leaked into: {text}");
+    assert!(
+        !text.contains("SECRET123"),
+        "part of the key leaked into: {text}"
+    );
+}
+
+#[test]
+fn debug_of_client_and_builder_hides_the_key() {
+    let builder = Client::builder().api_key(SECRET);
+    assert_hidden(&format!("{builder:?} {builder:#?}"));
+    let client = builder.build().unwrap();
+    assert_hidden(&format!("{client:?} {client:#?}"));
+}
+
+#[test]
+fn a_key_that_is_not_a_header_value_is_refused_without_quoting_it() {
+    let key = format!("{SECRET}\n");
+    let error = Client::builder().api_key(key).build().unwrap_err();
+    assert!(error.is_invalid_input());
+    assert_hidden(&format!("{error} {error:?}"));
+}
+
+#[tokio::test]
+async fn errors_hide_the_key_even_when_the_server_echoes_it() {
+    let mock = MockServer::start().await;
+    let client = Client::builder()
+        .api_key(SECRET)
+        .base_url(mock.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let unauthorized = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert_hidden(&format!("{unauthorized} {unauthorized:?}"));
+
+    mock.inject(Fault::status(502).with_body("text/html", format!("<p>bad key {SECRET}</p>")));
+    let echoed = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert_eq!(echoed.status().map(|s| s.as_u16()), Some(502));
+    assert_hidden(&format!("{echoed} {echoed:?} {:?}", echoed.body_excerpt()));
+    assert_hidden(&String::from_utf8_lossy(echoed.body().unwrap()));
+}
