@@ -81,7 +81,11 @@ pub fn select(doc: &Value, covered: &[Operation]) -> Result<(Value, Selection), 
         .as_object()
         .cloned()
         .ok_or("the document is not an object")?;
-    out.remove("webhooks");
+    // The SDK receives no webhooks.
+    if let Some(Value::Object(webhooks)) = out.remove("webhooks") {
+        let names = webhooks.keys().map(|name| format!("webhook {name}"));
+        selection.dropped_operations.extend(names);
+    }
 
     // Operations.
     let mut paths = Map::new();
@@ -138,7 +142,7 @@ pub fn select(doc: &Value, covered: &[Operation]) -> Result<(Value, Selection), 
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
     let mut queue: Vec<(String, String)> = Vec::new();
     out.remove("components");
-    collect_references(&Value::Object(out.clone()), &mut queue)?;
+    collect_references(&Value::Object(out.clone()), &Pointer::root(), &mut queue)?;
     while let Some((kind, name)) = queue.pop() {
         if !reached.insert((kind.clone(), name.clone())) {
             continue;
@@ -149,7 +153,8 @@ pub fn select(doc: &Value, covered: &[Operation]) -> Result<(Value, Selection), 
             .ok_or_else(|| {
                 format!("#/components/{kind}/{name} is referenced but upstream does not define it")
             })?;
-        collect_references(component, &mut queue)?;
+        let at = Pointer::root().push("components").push(&kind).push(&name);
+        collect_references(component, &at, &mut queue)?;
     }
     let mut kept_components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for (kind, name) in &reached {
@@ -226,20 +231,27 @@ fn path_item_without_operations(item: &Value) -> Value {
     Value::Object(kept)
 }
 
-/// Every component `value` refers to, as (kind, name).
-fn collect_references(value: &Value, out: &mut Vec<(String, String)>) -> Result<(), String> {
+/// Every component `value` (at `at`) refers to, as (kind, name).
+fn collect_references(
+    value: &Value,
+    at: &Pointer,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), String> {
     match value {
         Value::Object(map) => {
             for (key, v) in map {
+                let here = at.push(key);
                 match (key.as_str(), v) {
-                    ("$ref", Value::String(reference)) => out.push(component_of(reference)?),
+                    ("$ref", Value::String(reference)) => out.push(component_of(reference, &here)?),
                     // A discriminator maps values to schemas by reference, outside `$ref`.
                     ("mapping", Value::Object(mapping)) => {
-                        for target in mapping.values().filter_map(Value::as_str) {
-                            out.push(component_of(target)?);
+                        for (name, target) in mapping {
+                            if let Some(target) = target.as_str() {
+                                out.push(component_of(target, &here.push(name))?);
+                            }
                         }
                         // …unless it is a property that happens to be called `mapping`.
-                        collect_references(v, out)?;
+                        collect_references(v, &here, out)?;
                     }
                     // Security requirements name schemes, not references.
                     ("security", Value::Array(requirements)) => {
@@ -249,13 +261,13 @@ fn collect_references(value: &Value, out: &mut Vec<(String, String)>) -> Result<
                             }
                         }
                     }
-                    _ => collect_references(v, out)?,
+                    _ => collect_references(v, &here, out)?,
                 }
             }
         }
         Value::Array(items) => {
-            for v in items {
-                collect_references(v, out)?;
+            for (i, v) in items.iter().enumerate() {
+                collect_references(v, &at.push(i), out)?;
             }
         }
         _ => {}
@@ -263,14 +275,14 @@ fn collect_references(value: &Value, out: &mut Vec<(String, String)>) -> Result<
     Ok(())
 }
 
-fn component_of(reference: &str) -> Result<(String, String), String> {
+fn component_of(reference: &str, at: &Pointer) -> Result<(String, String), String> {
     let tokens = Pointer::from_ref(reference).map(|p| p.tokens());
     match tokens.as_deref() {
         Some([components, kind, name]) if components == "components" => {
             Ok((kind.clone(), name.clone()))
         }
         _ => Err(format!(
-            "`{reference}`: only references to a component (#/components/<kind>/<name>) are supported"
+            "{at}: `{reference}`: only references to a component (#/components/<kind>/<name>) are supported"
         )),
     }
 }
@@ -346,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             selection.dropped_operations,
-            ["DELETE /contacts/{id}", "GET /deals"]
+            ["webhook x", "DELETE /contacts/{id}", "GET /deals"]
         );
         assert_eq!(
             selection.dropped_components,

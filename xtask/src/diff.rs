@@ -208,6 +208,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         new,
         changes: Vec::new(),
         operation: String::new(),
+        direction: Direction::Request,
         visited: BTreeSet::new(),
     };
     differ.operations();
@@ -336,6 +337,8 @@ struct Differ<'a> {
     changes: Vec<Change>,
     /// The operation being compared, for the report.
     operation: String,
+    /// Whether the schemas being compared are sent or received.
+    direction: Direction,
     /// Schema pairs already compared, so recursive schemas end.
     visited: BTreeSet<(Pointer, Pointer)>,
 }
@@ -399,7 +402,8 @@ impl Differ<'_> {
             Some(base.push("content").push("application/json").push("schema"))
         };
         if let (Some(o), Some(n)) = (body(self.old, old_at), body(self.new, new_at)) {
-            self.schemas(Direction::Request, "", o, n, false, false, None);
+            self.direction = Direction::Request;
+            self.schemas("", o, n, None);
         }
         self.responses(old_at, old, new_at, new);
     }
@@ -549,84 +553,68 @@ impl Differ<'_> {
                 )
             };
             if let (Some(o), Some(n)) = (schema(self.old, old_at), schema(self.new, new_at)) {
-                self.schemas(Direction::Response, "", o, n, false, false, None);
+                self.direction = Direction::Response;
+                self.schemas("", o, n, None);
             }
         }
     }
 
-    /// Compares the schemas at two pointers: a property `name` (empty for a body) that
-    /// was `was_required`/`is_required` in a container exposed as `container`.
-    #[allow(clippy::too_many_arguments)]
+    /// What this side of the exchange is called in ids and messages.
+    fn side(&self) -> &'static str {
+        match self.direction {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+
+    /// Compares the schemas at two pointers: a body (`name` empty), array items, or a
+    /// property of an object.
     fn schemas(
         &mut self,
-        direction: Direction,
         name: &str,
         old_at: Pointer,
         new_at: Pointer,
-        was_required: bool,
-        is_required: bool,
-        container: Option<Exposure>,
+        property: Option<Property>,
     ) {
         let (Some(old_schema), Some(new_schema)) = (old_at.get(self.old), new_at.get(self.new))
         else {
             return;
         };
-        let old = view(self.old, old_schema, old_at.clone());
+        let old = view(self.old, old_schema, old_at);
         let new = view(self.new, new_schema, new_at.clone());
-        let side = match direction {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        };
-        if let Some(container) = container {
-            self.property(
-                direction,
-                name,
-                &old,
-                &new,
-                &new_at,
-                (was_required, is_required),
-                container,
-            );
+        if let Some(property) = &property {
+            self.property(name, &old, &new, &new_at, property);
             if let Some(what) = type_change(&old, &new) {
+                let side = self.side();
                 self.report(
                     &format!("{side}-property-type-changed"),
-                    container,
+                    property.container,
                     &new_at,
                     format!("{side} property `{name}` {what}"),
                 );
                 return;
             }
         }
-        self.enum_values(direction, name, &old, &new, &new.at);
+        self.enum_values(name, &old, &new);
         if !self.visited.insert((old.at.clone(), new.at.clone())) {
             return;
         }
         if old.is_object() && new.is_object() {
-            self.object(direction, name, &old, &new);
+            self.object(name, &old, &new);
         }
         if let (Some(_), Some(_)) = (old.schema.get("items"), new.schema.get("items")) {
-            let item_name = if name.is_empty() {
+            let items = if name.is_empty() {
                 "items".to_string()
             } else {
                 format!("{name}/items")
             };
-            self.schemas(
-                direction,
-                &item_name,
-                old.at.push("items"),
-                new.at.push("items"),
-                true,
-                true,
-                None,
-            );
+            self.schemas(&items, old.at.push("items"), new.at.push("items"), None);
         }
     }
 
-    fn object(&mut self, direction: Direction, prefix: &str, old: &View, new: &View) {
-        let side = match direction {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        };
+    /// Properties added, removed, and changed; `prefix` names the object.
+    fn object(&mut self, prefix: &str, old: &View, new: &View) {
+        let side = self.side();
         let container = new.exposure(ClosedStruct);
         let (old_props, new_props) = (old.properties(), new.properties());
         let (old_required, new_required) = (old.required(), new.required());
@@ -638,67 +626,52 @@ impl Differ<'_> {
             }
         };
         for name in old_props.keys().filter(|n| !new_props.contains_key(*n)) {
-            let at = old.at.push("properties").push(name);
-            let id = match direction {
+            let id = match self.direction {
                 Direction::Request => "request-property-removed",
                 Direction::Response if old_required.contains(name) => {
                     "response-required-property-removed"
                 }
                 Direction::Response => "response-optional-property-removed",
             };
-            self.report(
-                id,
-                container,
-                &at,
-                format!("{side} property `{}` was removed", qualified(name)),
-            );
+            let at = old.at.push("properties").push(name);
+            let message = format!("{side} property `{}` was removed", qualified(name));
+            self.report(id, container, &at, message);
         }
         for name in new_props.keys().filter(|n| !old_props.contains_key(*n)) {
-            let at = new.at.push("properties").push(name);
             let required = new_required.contains(name);
-            let id = match (direction, required) {
+            let id = match (self.direction, required) {
                 (Direction::Request, true) => "new-required-request-property",
                 (Direction::Request, false) => "new-optional-request-property",
                 (Direction::Response, true) => "response-required-property-added",
                 (Direction::Response, false) => "response-optional-property-added",
             };
             let kind = if required { "required" } else { "optional" };
-            self.report(
-                id,
-                container,
-                &at,
-                format!("new {kind} {side} property `{}`", qualified(name)),
-            );
+            let at = new.at.push("properties").push(name);
+            let message = format!("new {kind} {side} property `{}`", qualified(name));
+            self.report(id, container, &at, message);
         }
         for name in old_props.keys().filter(|n| new_props.contains_key(*n)) {
+            let property = Property {
+                was_required: old_required.contains(name),
+                is_required: new_required.contains(name),
+                container,
+            };
             self.schemas(
-                direction,
                 &qualified(name),
                 old.at.push("properties").push(name),
                 new.at.push("properties").push(name),
-                old_required.contains(name),
-                new_required.contains(name),
-                Some(container),
+                Some(property),
             );
         }
     }
 
     /// Required and nullable changes of one property.
-    #[allow(clippy::too_many_arguments)]
-    fn property(
-        &mut self,
-        direction: Direction,
-        name: &str,
-        old: &View,
-        new: &View,
-        at: &Pointer,
-        (was_required, is_required): (bool, bool),
-        container: Exposure,
-    ) {
-        let side = match direction {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        };
+    fn property(&mut self, name: &str, old: &View, new: &View, at: &Pointer, property: &Property) {
+        let Property {
+            was_required,
+            is_required,
+            container,
+        } = *property;
         // typify makes a field Option<T> when it may be absent or null.
         let was_option = !was_required || old.nullable;
         let is_option = !is_required || new.nullable;
@@ -709,70 +682,77 @@ impl Differ<'_> {
         } else {
             SameFieldType
         };
-        let mut changes = Vec::new();
-        if is_required && !was_required {
-            changes.push(("became-required", "became required"));
-        }
-        if was_required && !is_required {
-            changes.push(("became-optional", "became optional"));
-        }
-        if new.nullable && !old.nullable {
-            changes.push(("became-nullable", "became nullable"));
-        }
-        if old.nullable && !new.nullable {
-            changes.push(("became-not-nullable", "became not nullable"));
-        }
-        for (suffix, what) in changes {
-            self.report(
-                &format!("{side}-property-{suffix}"),
-                exposure,
-                at,
-                format!("{side} property `{name}` {what}"),
-            );
+        let changes = [
+            (
+                is_required && !was_required,
+                "became-required",
+                "became required",
+            ),
+            (
+                was_required && !is_required,
+                "became-optional",
+                "became optional",
+            ),
+            (
+                new.nullable && !old.nullable,
+                "became-nullable",
+                "became nullable",
+            ),
+            (
+                old.nullable && !new.nullable,
+                "became-not-nullable",
+                "became not nullable",
+            ),
+        ];
+        let side = self.side();
+        for (_, suffix, what) in changes.into_iter().filter(|(changed, ..)| *changed) {
+            let message = format!("{side} property `{name}` {what}");
+            self.report(&format!("{side}-property-{suffix}"), exposure, at, message);
         }
     }
 
-    fn enum_values(
-        &mut self,
-        direction: Direction,
-        name: &str,
-        old: &View,
-        new: &View,
-        at: &Pointer,
-    ) {
+    /// Enum values added and removed.
+    fn enum_values(&mut self, name: &str, old: &View, new: &View) {
         let values = |v: &View| -> Option<Vec<Value>> {
             v.schema.get("enum").and_then(Value::as_array).cloned()
         };
         let (Some(old_values), Some(new_values)) = (values(old), values(new)) else {
             return;
         };
-        let side = match direction {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        };
+        let side = self.side();
         let exposure = new.exposure(ClosedEnum);
+        let at = new.at.push("enum");
         let subject = if name.is_empty() {
             format!("{side} body")
         } else {
             format!("{side} property `{name}`")
         };
         for value in old_values.iter().filter(|v| !new_values.contains(v)) {
+            let message = format!("{subject}: enum value {value} was removed");
             self.report(
                 &format!("{side}-property-enum-value-removed"),
                 exposure,
-                &at.push("enum"),
-                format!("{subject}: enum value {value} was removed"),
+                &at,
+                message,
             );
         }
         for value in new_values.iter().filter(|v| !old_values.contains(v)) {
+            let message = format!("{subject}: enum value {value} was added");
             self.report(
                 &format!("{side}-property-enum-value-added"),
                 exposure,
-                &at.push("enum"),
-                format!("{subject}: enum value {value} was added"),
+                &at,
+                message,
             );
         }
     }
+}
+
+/// A property being compared: required before and after, and the Rust type holding it.
+struct Property {
+    was_required: bool,
+    is_required: bool,
+    container: Exposure,
 }
 
 /// How the type (or format) changed, if it did.

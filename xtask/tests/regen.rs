@@ -73,8 +73,9 @@ fn text(output: &Output) -> String {
     )
 }
 
-/// Heffl's next release, as a realistic change: a new optional response field, a field
-/// made required, an enum value removed.
+/// Heffl's next release, as a realistic change: a new optional field, a field made
+/// required (`type`, which the reference page lists among the required ones), an enum
+/// value removed (this endpoint only ever returns contacts).
 fn next_upstream_release(upstream: &mut Value) {
     let contact = &mut upstream["components"]["schemas"]["Contact"];
     contact["properties"]["nickname"] =
@@ -82,7 +83,7 @@ fn next_upstream_release(upstream: &mut Value) {
     contact["required"]
         .as_array_mut()
         .unwrap()
-        .push(json!("updatedAt"));
+        .push(json!("type"));
     upstream["components"]["schemas"]["ContactType"]["enum"] = json!(["contact"]);
 }
 
@@ -104,9 +105,12 @@ fn regen_takes_an_upstream_release_through_build_and_tests_and_check_guards_the_
     for expected in [
         "== regen 6/6: test",
         "info    minor response-optional-property-added — new optional response property `nickname`",
-        "info    major response-property-became-required — response property `updatedAt` became required",
+        // `type` is nullable, so its Rust field stays Option<ContactKind>.
+        "info    patch response-property-became-required — response property `type` became required",
         "info    minor response-property-enum-value-removed — response property `type`: enum value \"company\" was removed",
-        "suggested version bump: major: heffl-sdk 0.1.0 → 0.2.0",
+        "suggested version bump: minor: heffl-sdk 0.1.0 → 0.1.1",
+        "snapshots changed",
+        "heffl_sdk_tests__generated_client__generated_client.snap.new",
         "tests: passed",
     ] {
         assert!(log.contains(expected), "missing `{expected}` in:\n{log}");
