@@ -101,6 +101,7 @@ impl Pacer {
             let wait = rate_limit
                 .and_then(RateLimit::wait)
                 .unwrap_or(state.budget.window);
+            // Header delays are clamped when parsed; a year from now cannot overflow.
             let until = now + wait;
             state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
         }

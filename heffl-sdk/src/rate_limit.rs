@@ -12,6 +12,10 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// no window is 30 years long, and no timestamp is this small.
 const EPOCH_THRESHOLD: u64 = 1_000_000_000;
 
+/// The longest delay a header is believed for. Larger values (a broken server, or a
+/// hostile one) are clamped, so that no arithmetic on instants can overflow.
+const MAX_DELAY: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+
 /// What the server said about the key's request budget on one response.
 ///
 /// Every field is optional: each header may be missing or malformed, and a malformed
@@ -36,9 +40,10 @@ impl RateLimit {
         let rate_limit = RateLimit {
             limit: number("ratelimit-limit"),
             remaining: number("ratelimit-remaining"),
-            reset: number("ratelimit-reset").map(|reset| reset_delay(reset, now)),
+            reset: number("ratelimit-reset").map(|reset| reset_delay(reset, now).min(MAX_DELAY)),
             retry_after: header_str(headers, RETRY_AFTER.as_str())
-                .and_then(|v| retry_after(v, now)),
+                .and_then(|v| retry_after(v, now))
+                .map(|wait| wait.min(MAX_DELAY)),
         };
         (rate_limit != RateLimit::default()).then_some(rate_limit)
     }
@@ -59,8 +64,10 @@ fn reset_delay(reset: u64, now: SystemTime) -> Duration {
     if reset < EPOCH_THRESHOLD {
         return Duration::from_secs(reset);
     }
-    let reset_at = UNIX_EPOCH + Duration::from_secs(reset);
-    reset_at.duration_since(now).unwrap_or(Duration::ZERO)
+    match UNIX_EPOCH.checked_add(Duration::from_secs(reset)) {
+        Some(reset_at) => reset_at.duration_since(now).unwrap_or(Duration::ZERO),
+        None => MAX_DELAY,
+    }
 }
 
 fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
@@ -125,6 +132,44 @@ mod tests {
             RateLimit::from_headers(&HeaderMap::new(), UNIX_EPOCH + NOW),
             None
         );
+    }
+
+    #[test]
+    fn absurd_delays_are_clamped() {
+        let rl = RateLimit::from_headers(
+            &headers(&[
+                ("ratelimit-reset", "18446744073709551615"),
+                ("retry-after", "18446744073709551615"),
+            ]),
+            UNIX_EPOCH + NOW,
+        )
+        .unwrap();
+        assert_eq!(rl.reset, Some(MAX_DELAY));
+        assert_eq!(rl.retry_after, Some(MAX_DELAY));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_header_values_parse_without_panicking(
+            limit in "[ -~]{0,24}",
+            remaining in "[ -~]{0,24}",
+            reset in "[ -~]{0,24}",
+            retry_after in "[ -~]{0,32}",
+        ) {
+            let rl = RateLimit::from_headers(
+                &headers(&[
+                    ("ratelimit-limit", &limit),
+                    ("ratelimit-remaining", &remaining),
+                    ("ratelimit-reset", &reset),
+                    ("retry-after", &retry_after),
+                ]),
+                UNIX_EPOCH + NOW,
+            );
+            if let Some(rl) = rl {
+                proptest::prop_assert!(rl.reset.unwrap_or_default() <= MAX_DELAY);
+                proptest::prop_assert!(rl.retry_after.unwrap_or_default() <= MAX_DELAY);
+            }
+        }
     }
 
     #[test]

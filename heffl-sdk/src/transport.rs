@@ -113,7 +113,7 @@ pub(crate) async fn update_contact(
     let client = generated::Client::new_with_client(base_url, http.clone(), context.clone());
     let result = match client.update_contact(id, patch).await {
         Ok(response) => Ok(response.into_inner()),
-        Err(error) => Err(to_error(error, &context).await),
+        Err(error) => from_generated_error(error, &context).await,
     };
     Attempt {
         result,
@@ -122,12 +122,17 @@ pub(crate) async fn update_contact(
     }
 }
 
-async fn to_error(error: progenitor_client::Error<ErrorResponse>, context: &CallContext) -> Error {
+/// Maps what progenitor reports as an error to our result. Usually an error, but a
+/// success status the spec does not list (such as 201) still carries the contact.
+async fn from_generated_error(
+    error: progenitor_client::Error<ErrorResponse>,
+    context: &CallContext,
+) -> Result<Contact, Error> {
     use progenitor_client::Error as Generated;
 
     let head = context.response.get();
     let redact = |body: &[u8]| redact(body, context.api_key.as_bytes());
-    match error {
+    Err(match error {
         Generated::ErrorResponse(response) => {
             let rate_limit = context.rate_limit();
             let status = response.status();
@@ -135,11 +140,17 @@ async fn to_error(error: progenitor_client::Error<ErrorResponse>, context: &Call
         }
         Generated::UnexpectedResponse(response) => {
             let status = response.status();
-            let body = response
-                .bytes()
-                .await
-                .map(|b| b.to_vec())
-                .unwrap_or_default();
+            let body = match response.bytes().await {
+                Ok(body) => body.to_vec(),
+                Err(source) if status.is_success() => {
+                    return Err(Error::decode(status, Vec::new(), source));
+                }
+                Err(_) => Vec::new(),
+            };
+            if status.is_success() {
+                return serde_json::from_slice::<Contact>(&body)
+                    .map_err(|source| Error::decode(status, redact(&body), source));
+            }
             // A status the spec does not list may still carry the envelope.
             match serde_json::from_slice::<ErrorResponse>(&body) {
                 Ok(envelope) => {
@@ -166,7 +177,7 @@ async fn to_error(error: progenitor_client::Error<ErrorResponse>, context: &Call
         Generated::CommunicationError(source) => Error::from_reqwest(source),
         Generated::InvalidRequest(message) => Error::invalid_input("request", message),
         other => Error::transport(other.to_string()),
-    }
+    })
 }
 
 /// Replaces every occurrence of the API key in a body we may quote: a misbehaving
