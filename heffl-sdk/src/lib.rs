@@ -20,7 +20,7 @@
 //! # }
 //! ```
 //!
-//! With the `mock` feature, [`mock::MockServer`] runs a contract mock of the API on
+//! With the `mock` feature, `mock::MockServer` runs a contract mock of the API on
 //! 127.0.0.1 for your own tests.
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
