@@ -77,11 +77,15 @@ impl Client {
     /// A client configured from the environment: the key from `HEFFL_API_KEY`, the
     /// base URL from `HEFFL_BASE_URL` when it is set.
     pub fn from_env() -> Result<Client, Error> {
-        let api_key = std::env::var("HEFFL_API_KEY").map_err(|_| {
+        Client::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
+        let api_key = var("HEFFL_API_KEY").ok_or_else(|| {
             Error::invalid_input("HEFFL_API_KEY", "is not set (or is not valid Unicode)")
         })?;
         let mut builder = Client::builder().api_key(api_key);
-        if let Ok(base_url) = std::env::var("HEFFL_BASE_URL") {
+        if let Some(base_url) = var("HEFFL_BASE_URL") {
             builder = builder.base_url(base_url);
         }
         builder.build()
@@ -422,6 +426,25 @@ fn checked_base_url(base_url: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_env_reads_the_key_and_an_optional_base_url() {
+        let vars = |key: &'static str, url: Option<&'static str>| {
+            move |name: &str| match name {
+                "HEFFL_API_KEY" => Some(key.to_owned()),
+                "HEFFL_BASE_URL" => url.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let default = Client::from_vars(vars("heffl_user_k", None)).unwrap();
+        assert_eq!(default.base_url(), DEFAULT_BASE_URL);
+        let local =
+            Client::from_vars(vars("heffl_user_k", Some("http://127.0.0.1:9/api/v2/"))).unwrap();
+        assert_eq!(local.base_url(), "http://127.0.0.1:9/api/v2");
+        let missing = Client::from_vars(|_| None).unwrap_err();
+        assert!(missing.is_invalid_input());
+        assert!(missing.to_string().contains("HEFFL_API_KEY"), "{missing}");
+    }
 
     #[test]
     fn base_url_loses_its_trailing_slash() {
