@@ -10,6 +10,7 @@ mod errors;
 mod generated_client;
 mod mock_contract;
 mod observability;
+mod patch;
 mod redaction;
 mod reliability;
 mod robustness;

@@ -1,0 +1,66 @@
+//! `ContactPatch` read from JSON follows the same rules as the builder: what the
+//! server would reject is an error, never silently dropped or turned into `null`.
+
+use heffl_sdk::{ContactPatch, Patch};
+use serde_json::json;
+
+fn read(value: serde_json::Value) -> Result<ContactPatch, serde_json::Error> {
+    serde_json::from_value(value)
+}
+
+#[test]
+fn json_round_trips_all_three_states() {
+    let body = json!({"firstName": "Ada", "email": null, "companyId": "clt_co_acme", "cf_region": null, "cf_score": 3});
+    let patch = read(body.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&patch).unwrap(), body);
+    assert_eq!(
+        patch,
+        ContactPatch::new()
+            .first_name("Ada")
+            .clear_email()
+            .company_id("clt_co_acme")
+            .clear_custom_field("cf_region")
+            .and_then(|p| p.custom_field("cf_score", 3))
+            .unwrap()
+    );
+}
+
+#[test]
+fn an_unknown_key_is_an_error_naming_it() {
+    let error = read(json!({"firstName": "Ada", "website": "x"})).unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `website`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn null_for_a_field_that_cannot_be_cleared_is_an_error() {
+    let error = read(json!({"firstName": null})).unwrap_err();
+    assert!(error.to_string().contains("invalid type: null"), "{error}");
+}
+
+#[test]
+fn an_empty_object_is_an_empty_patch() {
+    assert!(read(json!({})).unwrap().is_empty());
+    assert!(!ContactPatch::new().clear_email().is_empty());
+}
+
+#[test]
+fn an_absent_patch_value_refuses_to_serialize_on_its_own() {
+    // Outside a struct that skips it, writing `Absent` as anything would be a change.
+    let error = serde_json::to_string(&Patch::<String>::Absent).unwrap_err();
+    assert!(error.to_string().contains("Patch::Absent"), "{error}");
+}
+
+#[test]
+fn patch_reads_null_as_null_and_values_as_values() {
+    assert_eq!(
+        serde_json::from_str::<Patch<u8>>("null").unwrap(),
+        Patch::Null
+    );
+    assert_eq!(
+        serde_json::from_str::<Patch<u8>>("7").unwrap(),
+        Patch::Value(7)
+    );
+}
