@@ -31,7 +31,7 @@ pub enum Bump {
 
 impl fmt::Display for Bump {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Bump::Patch => "patch",
             Bump::Minor => "minor",
             Bump::Major => "major",
@@ -165,7 +165,7 @@ pub const RULES: &[Rule] = &[
     rule("response-property-became-nullable", Err, FieldType, Major, "the field changes from T to Option<T>"),
     rule("response-property-became-nullable", Err, SameFieldType, Patch, "the field stays Option<T> (it is optional)"),
     rule("response-property-became-required", Info, FieldType, Major, "the field changes from Option<T> to T"),
-    rule("response-property-became-required", Info, SameFieldType, Patch, "the field stays Option<T> (it is nullable)"),
+    rule("response-property-became-required", Info, SameFieldType, Patch, "the field stays Option<T> (it is nullable), but decoding now needs the key"),
     rule("response-property-became-not-nullable", Info, FieldType, Major, "the field changes from Option<T> to T"),
     rule("response-property-became-not-nullable", Info, SameFieldType, Patch, "the field stays Option<T> (it is optional)"),
     rule("response-property-type-changed", Err, OpenStruct, Major, "the field changes type"),

@@ -68,6 +68,29 @@ fn import_of_the_upstream_document_reproduces_the_checked_in_spec() {
 }
 
 #[test]
+fn import_reads_yaml_as_well_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let upstream: Value = serde_json::from_slice(
+        &fs::read(root().join("openapi/upstream/heffl-api-v2.openapi.json")).unwrap(),
+    )
+    .unwrap();
+    let yaml = dir.path().join("upstream.yaml");
+    fs::write(&yaml, serde_norway::to_string(&upstream).unwrap()).unwrap();
+    let written = dir.path().join("spec.json");
+    let output = xtask(&[
+        "import",
+        yaml.to_str().unwrap(),
+        "--output",
+        written.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        fs::read(&written).unwrap(),
+        fs::read(root().join("openapi/heffl-contacts.json")).unwrap()
+    );
+}
+
+#[test]
 fn importing_the_spec_again_changes_nothing() {
     let out = tempfile::tempdir().unwrap();
     let written = out.path().join("spec.json");
