@@ -755,15 +755,17 @@ struct Property {
     container: Exposure,
 }
 
-/// How the type (or format) changed, if it did.
+/// How the type changed, if it did: its JSON type or format, or the component it
+/// refers to (which names the Rust type, even when the two have the same shape).
 fn type_change(old: &View, new: &View) -> Option<String> {
     let describe = |v: &View| match (v.str("type"), v.str("format")) {
         (Some(t), Some(f)) => Some(format!("{t} ({f})")),
         (Some(t), None) => Some(t.to_string()),
         (None, _) => None,
     };
-    match (describe(old), describe(new)) {
-        (Some(o), Some(n)) if o != n => Some(format!("changed type from {o} to {n}")),
+    match (describe(old), describe(new), &old.component, &new.component) {
+        (Some(o), Some(n), ..) if o != n => Some(format!("changed type from {o} to {n}")),
+        (.., Some(o), Some(n)) if o != n => Some(format!("changed type from {o} to {n}")),
         _ => None,
     }
 }

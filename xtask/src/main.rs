@@ -226,8 +226,12 @@ fn regen(ws: &Workspace, args: RegenArgs) -> Result<(), String> {
     let spec_path = ws.spec();
 
     println!("== regen 1/6: import {}", args.upstream.display());
-    let upstream = document::load(&args.upstream)?;
-    let imported = import_document(ws, &upstream, &args.upstream)?;
+    let source = &args.upstream;
+    let upstream_text =
+        fs::read_to_string(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let upstream =
+        document::parse(&upstream_text).map_err(|e| format!("{}: {e}", source.display()))?;
+    let imported = import_document(ws, &upstream, source)?;
 
     println!("\n== regen 2/6: validate");
     let findings = validate_document(&imported.spec);
@@ -237,14 +241,26 @@ fn regen(ws: &Workspace, args: RegenArgs) -> Result<(), String> {
     let current = document::load(&spec_path)?;
     let changes = diff::diff(&current, &imported.spec);
     print_changes(&changes);
+
+    // The upstream document is kept next to the spec, so that the spec stays what
+    // `import` makes of it (a test holds them to that). JSON is kept as it came.
+    let upstream_copy = ws.upstream();
+    println!(
+        "\n== regen 4/6: write {} and {}",
+        ws.display(&spec_path),
+        ws.display(&upstream_copy)
+    );
+    let upstream_json = if upstream_text.trim_start().starts_with('{') {
+        upstream_text
+    } else {
+        serde_json::to_string_pretty(&upstream).expect("a Value serializes") + "\n"
+    };
+    fs::write(&upstream_copy, upstream_json)
+        .map_err(|e| format!("cannot write {}: {e}", upstream_copy.display()))?;
     if fs::read_to_string(&spec_path).ok().as_deref() == Some(imported.text.as_str()) {
-        println!(
-            "\nThe upstream document gives the checked-in spec exactly: nothing to regenerate."
-        );
+        println!("\nThe spec is unchanged: nothing to rebuild.");
         return Ok(());
     }
-
-    println!("\n== regen 4/6: write {}", ws.display(&spec_path));
     fs::write(&spec_path, &imported.text)
         .map_err(|e| format!("cannot write {}: {e}", spec_path.display()))?;
 

@@ -46,6 +46,11 @@ impl Workspace {
         self.root.join("openapi/sdk-operations.txt")
     }
 
+    /// The upstream document the spec was last imported from.
+    pub fn upstream(&self) -> PathBuf {
+        self.root.join("openapi/upstream/heffl-api-v2.openapi.json")
+    }
+
     /// Our additions to the upstream document.
     pub fn overlay(&self) -> PathBuf {
         self.root.join("openapi/overlay.yaml")

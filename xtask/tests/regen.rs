@@ -126,6 +126,11 @@ fn regen_takes_an_upstream_release_to_a_summary_and_check_guards_the_result() {
     }
     let spec = fs::read_to_string(copy.join("openapi/heffl-contacts.json")).unwrap();
     assert!(spec.contains("\"nickname\""), "the new spec is written");
+    assert_eq!(
+        fs::read(&upstream_path).unwrap(),
+        fs::read(&release).unwrap(),
+        "the upstream document is kept next to the spec it gave"
+    );
 
     // The generated client changed, so its snapshot is stale: `check` says what to run.
     // A hand edit that is not normalized fails too.
