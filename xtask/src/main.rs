@@ -353,6 +353,8 @@ fn check(ws: &Workspace) -> Result<(), String> {
 
     println!("\n== check 3/3: the generated client matches its snapshot");
     let filter = ["test", "-p", "heffl-sdk-tests", "--lib", "generated_client"];
+    // Listing first tells "no such test yet" apart from "the test passed".
+    println!("(building the tests crate to list its snapshot test)");
     let listing = run_captured(ws.cargo(&[&filter[..], &["--", "--list"]].concat()))?;
     let listed = String::from_utf8_lossy(&listing.stdout);
     let tests = listed.lines().filter(|l| l.ends_with(": test")).count();
@@ -615,27 +617,46 @@ fn suggested_version(ws: &Workspace, bump: Option<diff::Bump>) -> String {
     let Some(current) = current else {
         return bump.to_string();
     };
+    match next_version(&current, bump) {
+        Some(next) => format!("{bump}: heffl-sdk {current} → {next}"),
+        None => format!("{bump} (heffl-sdk is {current})"),
+    }
+}
+
+/// The version `bump` leads to from `current` (`major.minor.patch`), as Cargo reads it:
+/// below 1.0 everything moves one place to the right, so 0.1 → 0.2 is the breaking step.
+fn next_version(current: &str, bump: diff::Bump) -> Option<String> {
     let parts: Vec<u64> = current
         .split(['.', '-', '+'])
         .take(3)
-        .filter_map(|p| p.parse().ok())
-        .collect();
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let [major, minor, patch] = parts[..] else {
-        return format!("{bump} (heffl-sdk is {current})");
+        return None;
     };
-    // Cargo reads 0.x versions one place to the right: 0.1 → 0.2 is the breaking step.
-    let next = match (bump, major) {
+    Some(match (bump, major) {
         (diff::Bump::Major, 0) => format!("0.{}.0", minor + 1),
         (diff::Bump::Major, _) => format!("{}.0.0", major + 1),
         (diff::Bump::Minor, 0) | (diff::Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
         (diff::Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
-    };
-    format!("{bump}: heffl-sdk {current} → {next}")
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_suggested_version_follows_cargo_semver_below_and_above_1_0() {
+        use diff::Bump::{Major, Minor, Patch};
+        assert_eq!(next_version("0.1.3", Major).as_deref(), Some("0.2.0"));
+        assert_eq!(next_version("0.1.3", Minor).as_deref(), Some("0.1.4"));
+        assert_eq!(next_version("0.1.3", Patch).as_deref(), Some("0.1.4"));
+        assert_eq!(next_version("1.4.2", Major).as_deref(), Some("2.0.0"));
+        assert_eq!(next_version("1.4.2", Minor).as_deref(), Some("1.5.0"));
+        assert_eq!(next_version("1.4.2", Patch).as_deref(), Some("1.4.3"));
+        assert_eq!(next_version("1.x", Patch), None);
+    }
 
     #[test]
     fn first_difference_names_the_line() {
