@@ -120,25 +120,7 @@ impl Checker<'_> {
             Value::String(text) => self.string(s, text, at),
             Value::Number(_) => self.number(s, instance, at),
             Value::Array(items) => {
-                let count = items.len() as u64;
-                if s.get("minItems")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| count < m)
-                {
-                    self.fail(
-                        at,
-                        format!("{count} items, fewer than minItems {}", s["minItems"]),
-                    );
-                }
-                if s.get("maxItems")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| count > m)
-                {
-                    self.fail(
-                        at,
-                        format!("{count} items, more than maxItems {}", s["maxItems"]),
-                    );
-                }
+                self.count(s, at, items.len(), "items", ["minItems", "maxItems"]);
                 if s.get("uniqueItems") == Some(&Value::Bool(true))
                     && items
                         .iter()
@@ -187,62 +169,43 @@ impl Checker<'_> {
                         _ => {}
                     }
                 }
-                let count = object.len() as u64;
-                if s.get("minProperties")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| count < m)
-                {
-                    self.fail(
-                        at,
-                        format!(
-                            "{count} properties, fewer than minProperties {}",
-                            s["minProperties"]
-                        ),
-                    );
-                }
-                if s.get("maxProperties")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| count > m)
-                {
-                    self.fail(
-                        at,
-                        format!(
-                            "{count} properties, more than maxProperties {}",
-                            s["maxProperties"]
-                        ),
-                    );
-                }
+                self.count(
+                    s,
+                    at,
+                    object.len(),
+                    "properties",
+                    ["minProperties", "maxProperties"],
+                );
             }
             Value::Null | Value::Bool(_) => {}
         }
     }
 
+    /// A `min…`/`max…` pair of keywords over `count` (of items, properties, characters).
+    fn count(
+        &mut self,
+        s: &serde_json::Map<String, Value>,
+        at: &Pointer,
+        count: usize,
+        what: &str,
+        [min, max]: [&str; 2],
+    ) {
+        let count = count as u64;
+        if let Some(limit) = s.get(min).and_then(Value::as_u64)
+            && count < limit
+        {
+            self.fail(at, format!("{count} {what}, fewer than {min} {limit}"));
+        }
+        if let Some(limit) = s.get(max).and_then(Value::as_u64)
+            && count > limit
+        {
+            self.fail(at, format!("{count} {what}, more than {max} {limit}"));
+        }
+    }
+
     fn string(&mut self, s: &serde_json::Map<String, Value>, text: &str, at: &Pointer) {
-        let length = text.chars().count() as u64;
-        if s.get("minLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| length < m)
-        {
-            self.fail(
-                at,
-                format!(
-                    "{length} characters, fewer than minLength {}",
-                    s["minLength"]
-                ),
-            );
-        }
-        if s.get("maxLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| length > m)
-        {
-            self.fail(
-                at,
-                format!(
-                    "{length} characters, more than maxLength {}",
-                    s["maxLength"]
-                ),
-            );
-        }
+        let length = text.chars().count();
+        self.count(s, at, length, "characters", ["minLength", "maxLength"]);
         if let Some(pattern) = s.get("pattern").and_then(Value::as_str) {
             match regress::Regex::new(pattern) {
                 Ok(re) if re.find(text).is_none() => {
@@ -384,6 +347,19 @@ mod tests {
                 "/email: \"<string>\" is not an email address",
                 "/extra: property `extra` is not allowed (additionalProperties: false)",
                 "/kind: \"lead\" is not one of [\"contact\",\"company\"]",
+            ]
+        );
+    }
+
+    #[test]
+    fn lengths_and_counts_are_checked() {
+        let schema =
+            json!({"type": "array", "maxItems": 1, "items": {"type": "string", "minLength": 2}});
+        assert_eq!(
+            mismatches(schema, json!(["a", "bc"])),
+            [
+                "/: 2 items, more than maxItems 1",
+                "/0: 1 characters, fewer than minLength 2"
             ]
         );
     }

@@ -31,6 +31,23 @@ fn xtask(args: &[&str]) -> Output {
         .expect("the xtask binary runs")
 }
 
+/// Imports `source` into a temporary file: the command's output and what it wrote.
+fn import_to_temp(source: &Path) -> (Output, Option<Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("spec.json");
+    let output = xtask(&[
+        "import",
+        source.to_str().unwrap(),
+        "--output",
+        written.to_str().unwrap(),
+    ]);
+    (output, fs::read(&written).ok())
+}
+
+fn checked_in_spec() -> Vec<u8> {
+    fs::read(root().join("openapi/heffl-contacts.json")).unwrap()
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -101,21 +118,18 @@ const LINT_CASES: &[(&str, &str)] = &[
     ("progenitor-generate", "/"),
 ];
 
+fn upstream_document() -> Value {
+    let path = root().join("openapi/upstream/heffl-api-v2.openapi.json");
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
 #[test]
 fn import_of_the_upstream_document_reproduces_the_checked_in_spec() {
-    let out = tempfile::tempdir().unwrap();
-    let written = out.path().join("spec.json");
-    let output = xtask(&[
-        "import",
-        "openapi/upstream/heffl-api-v2.openapi.json",
-        "--output",
-        written.to_str().unwrap(),
-    ]);
+    let (output, written) = import_to_temp(Path::new("openapi/upstream/heffl-api-v2.openapi.json"));
     let log = text(&output);
     assert!(output.status.success(), "{log}");
-    assert_eq!(
-        fs::read(&written).unwrap(),
-        fs::read(root().join("openapi/heffl-contacts.json")).unwrap(),
+    assert!(
+        written == Some(checked_in_spec()),
         "openapi/heffl-contacts.json is no longer what `cargo xtask import` makes of the upstream \
          document plus openapi/overlay.yaml: put a hand edit into the overlay, then re-import"
     );
@@ -133,70 +147,37 @@ fn import_of_the_upstream_document_reproduces_the_checked_in_spec() {
 #[test]
 fn import_reads_yaml_as_well_as_json() {
     let dir = tempfile::tempdir().unwrap();
-    let upstream: Value = serde_json::from_slice(
-        &fs::read(root().join("openapi/upstream/heffl-api-v2.openapi.json")).unwrap(),
+    let yaml = dir.path().join("upstream.yaml");
+    fs::write(
+        &yaml,
+        serde_norway::to_string(&upstream_document()).unwrap(),
     )
     .unwrap();
-    let yaml = dir.path().join("upstream.yaml");
-    fs::write(&yaml, serde_norway::to_string(&upstream).unwrap()).unwrap();
-    let written = dir.path().join("spec.json");
-    let output = xtask(&[
-        "import",
-        yaml.to_str().unwrap(),
-        "--output",
-        written.to_str().unwrap(),
-    ]);
+    let (output, written) = import_to_temp(&yaml);
     assert!(output.status.success(), "{}", text(&output));
-    assert_eq!(
-        fs::read(&written).unwrap(),
-        fs::read(root().join("openapi/heffl-contacts.json")).unwrap()
-    );
+    assert!(written == Some(checked_in_spec()));
 }
 
 #[test]
 fn importing_the_spec_again_changes_nothing() {
-    let out = tempfile::tempdir().unwrap();
-    let written = out.path().join("spec.json");
-    let output = xtask(&[
-        "import",
-        "openapi/heffl-contacts.json",
-        "--output",
-        written.to_str().unwrap(),
-    ]);
+    let (output, written) = import_to_temp(Path::new("openapi/heffl-contacts.json"));
     assert!(output.status.success(), "{}", text(&output));
-    assert_eq!(
-        fs::read(&written).unwrap(),
-        fs::read(root().join("openapi/heffl-contacts.json")).unwrap()
-    );
+    assert!(written == Some(checked_in_spec()));
 }
 
 #[test]
 fn import_names_the_pointer_of_a_construct_it_cannot_convert() {
     let dir = tempfile::tempdir().unwrap();
-    let mut upstream: Value = serde_json::from_slice(
-        &fs::read(root().join("openapi/upstream/heffl-api-v2.openapi.json")).unwrap(),
-    )
-    .unwrap();
+    let mut upstream = upstream_document();
     upstream["components"]["schemas"]["Contact"]["properties"]["openingBalance"]["type"] =
         serde_json::json!(["number", "string"]);
     let path = dir.path().join("upstream.json");
     fs::write(&path, upstream.to_string()).unwrap();
-    let output = xtask(&[
-        "import",
-        path.to_str().unwrap(),
-        "--output",
-        dir.path().join("out.json").to_str().unwrap(),
-    ]);
+    let (output, written) = import_to_temp(&path);
     assert!(!output.status.success());
-    assert!(
-        text(&output).contains("/components/schemas/Contact/properties/openingBalance/type: type [\"number\",\"string\"] allows several types"),
-        "{}",
-        text(&output)
-    );
-    assert!(
-        !dir.path().join("out.json").exists(),
-        "nothing is written on error"
-    );
+    let expected = "/components/schemas/Contact/properties/openingBalance/type: type [\"number\",\"string\"] allows several types";
+    assert!(text(&output).contains(expected), "{}", text(&output));
+    assert_eq!(written, None, "nothing is written on error");
 }
 
 #[test]
