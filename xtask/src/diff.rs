@@ -774,6 +774,31 @@ fn type_change(old: &View, new: &View) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A tidy test: each type `codegen.rs` replaces or patches is one `SDK_TYPES` knows,
+    /// so a new hand-written type cannot slip past the bump it changes.
+    #[test]
+    fn sdk_types_names_every_type_codegen_replaces_or_patches() {
+        let codegen = include_str!("../../heffl-sdk/codegen.rs");
+        let mut named = Vec::new();
+        for call in [".with_replacement(", ".with_patch("] {
+            for (i, _) in codegen.match_indices(call) {
+                let rest = &codegen[i + call.len()..];
+                let name = rest.split('"').nth(1).expect("a quoted type name follows");
+                named.push(name);
+            }
+        }
+        assert!(
+            !named.is_empty(),
+            "codegen.rs replaces or patches no types?"
+        );
+        for name in named {
+            assert!(
+                SDK_TYPES.iter().any(|(known, _)| *known == name),
+                "codegen.rs replaces or patches {name}: say in diff::SDK_TYPES how the SDK exposes it"
+            );
+        }
+    }
+
     #[test]
     fn every_rule_id_and_exposure_pair_is_listed_once() {
         let mut seen = BTreeSet::new();

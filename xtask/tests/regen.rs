@@ -1,9 +1,11 @@
 //! `regen` and `check` end to end, on a copy of the workspace: they write the spec and
 //! run cargo, so they must not touch the real one.
 //!
-//! The copy builds in its own target directory under the real `target/` (`regen-e2e`):
-//! this test runs under `cargo test`, which holds the lock on the real target directory,
-//! and a separate directory that persists keeps later runs incremental.
+//! Everything lives under the real `target/`, in `regen-e2e/`: the copy
+//! (`workspace/`, made afresh each run) and its own target directory (`target/`). This
+//! test runs under `cargo test`, which holds the lock on the real target directory, so
+//! the nested cargo must use another; keeping it, at a fixed path, lets later runs reuse
+//! every dependency and replace (not pile up) the workspace's own artifacts.
 
 use std::{
     fs,
@@ -20,8 +22,8 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `target/regen-e2e`, next to the directory this test binary was built in.
-fn e2e_target_dir() -> PathBuf {
+/// `target/regen-e2e`, in the target directory this test binary was built in.
+fn e2e_dir() -> PathBuf {
     let binary = Path::new(env!("CARGO_BIN_EXE_xtask"));
     // target/<profile>/xtask → target
     let target = binary
@@ -57,7 +59,9 @@ fn xtask_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", e2e_target_dir())
+        .env("CARGO_TARGET_DIR", e2e_dir().join("target"))
+        // The copy's sources are new on every run; incremental state would only pile up.
+        .env("CARGO_INCREMENTAL", "0")
         // The copy is found from the current directory; make sure nothing points the
         // nested cargo back at the real workspace.
         .env_remove("CARGO_MANIFEST_DIR")
@@ -92,8 +96,11 @@ fn next_upstream_release(upstream: &mut Value) {
 
 #[test]
 fn regen_takes_an_upstream_release_to_a_summary_and_check_guards_the_result() {
-    let workspace = tempfile::tempdir().unwrap();
-    let copy = workspace.path();
+    let copy = &e2e_dir().join("workspace");
+    if copy.exists() {
+        fs::remove_dir_all(copy).unwrap();
+    }
+    fs::create_dir_all(copy).unwrap();
     copy_workspace(&root(), copy);
 
     let upstream_path = copy.join("openapi/upstream/heffl-api-v2.openapi.json");
