@@ -29,7 +29,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
     if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
     } else {
-        serde_norway::from_str(text).map_err(|e| format!("invalid YAML: {e}"))
+        yaml_serde::from_str(text).map_err(|e| format!("invalid YAML: {e}"))
     }
 }
 

@@ -43,7 +43,7 @@ pub struct Applied {
 /// Parses an overlay (YAML or JSON); `source` names it in errors.
 pub fn parse(text: &str, source: &str) -> Result<Overlay, String> {
     let overlay: Overlay =
-        serde_norway::from_str(text).map_err(|e| format!("{source}: not an overlay: {e}"))?;
+        yaml_serde::from_str(text).map_err(|e| format!("{source}: not an overlay: {e}"))?;
     if !overlay.overlay.starts_with("1.") {
         return Err(format!(
             "{source}: overlay version {} is not supported (1.x only)",

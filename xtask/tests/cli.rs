@@ -150,7 +150,7 @@ fn import_reads_yaml_as_well_as_json() {
     let yaml = dir.path().join("upstream.yaml");
     fs::write(
         &yaml,
-        serde_norway::to_string(&upstream_document()).unwrap(),
+        yaml_serde::to_string(&upstream_document()).unwrap(),
     )
     .unwrap();
     let (output, written) = import_to_temp(&yaml);
