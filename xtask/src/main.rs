@@ -114,9 +114,11 @@ enum Format {
 
 /// Regenerate the SDK from a new upstream document.
 ///
-/// Runs import, validate, and diff against the current spec in memory; writes the spec
-/// only if it validates; then builds heffl-sdk and runs the workspace tests (without
-/// xtask's own), with new insta snapshots written as .snap.new for review. Ends with a
+/// Runs import, validate, and diff against the current spec in memory; only if the new
+/// spec validates, writes it and keeps the upstream document as
+/// openapi/upstream/heffl-api-v2.openapi.json (so the spec stays what import makes of
+/// it); then builds heffl-sdk and runs the workspace tests (without xtask's own), with
+/// new insta snapshots written as .snap.new for review. Ends with a
 /// summary: what changed, the suggested version bump, and the snapshots that changed
 /// (`cargo insta review` to accept them).
 #[derive(clap::Args)]
