@@ -148,11 +148,7 @@ fn import_of_the_upstream_document_reproduces_the_checked_in_spec() {
 fn import_reads_yaml_as_well_as_json() {
     let dir = tempfile::tempdir().unwrap();
     let yaml = dir.path().join("upstream.yaml");
-    fs::write(
-        &yaml,
-        yaml_serde::to_string(&upstream_document()).unwrap(),
-    )
-    .unwrap();
+    fs::write(&yaml, yaml_serde::to_string(&upstream_document()).unwrap()).unwrap();
     let (output, written) = import_to_temp(&yaml);
     assert!(output.status.success(), "{}", text(&output));
     assert!(written == Some(checked_in_spec()));
