@@ -20,6 +20,22 @@ pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Schemas whose generated type is replaced by a hand-written one, and why: typify
+/// collapses "absent" and "null" into one `Option`, so the request body is the
+/// three-state `ContactPatch`; typify's enums are closed, so a new value from the
+/// server would fail the whole response, and these keep unknown values.
+pub const REPLACED_TYPES: &[(&str, &str)] = &[
+    ("UpdateContactRequest", "crate::ContactPatch"),
+    ("ContactType", "crate::ContactKind"),
+    ("ErrorCode", "crate::ErrorCode"),
+];
+
+/// Response types generated `#[non_exhaustive]`: the server adds fields to what it
+/// returns over time, and this makes that a minor release. Request types stay
+/// exhaustive because users build them.
+pub const NON_EXHAUSTIVE_TYPES: &[&str] =
+    &["Contact", "ErrorBody", "ErrorDetails", "ValidationIssue"];
+
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -29,23 +45,15 @@ fn settings() -> GenerationSettings {
         .with_inner_type(quote::quote!(crate::transport::CallContext))
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq")
-        // typify collapses "absent" and "null" into one `Option`, so the request body
-        // is the hand-written three-state type.
-        .with_replacement(
-            "UpdateContactRequest",
-            "crate::ContactPatch",
-            [TypeImpl::Default].into_iter(),
-        )
-        // typify's enums are closed: a new value from the server would fail the whole
-        // response. These two keep unknown values.
-        .with_replacement("ContactType", "crate::ContactKind", std::iter::empty())
-        .with_replacement("ErrorCode", "crate::ErrorCode", std::iter::empty())
-        // The server adds fields over time; `non_exhaustive` makes that a minor release.
-        .with_patch(
-            "Contact",
-            TypePatch::default().with_attr("#[non_exhaustive]"),
-        );
+        .with_derive("PartialEq");
+    for (schema, rust_type) in REPLACED_TYPES {
+        // `ContactPatch::default()` is the empty patch; the open enums have no default.
+        let impls = (*schema == "UpdateContactRequest").then_some(TypeImpl::Default);
+        settings.with_replacement(schema, rust_type, impls.into_iter());
+    }
+    for schema in NON_EXHAUSTIVE_TYPES {
+        settings.with_patch(schema, TypePatch::default().with_attr("#[non_exhaustive]"));
+    }
     settings
 }
 
