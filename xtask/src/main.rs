@@ -4,6 +4,7 @@
 //! function below, readable top to bottom; what they share lives in a module named after
 //! its one concept.
 
+mod bench;
 #[path = "../../heffl-sdk/codegen.rs"]
 mod codegen;
 mod coverage;
@@ -51,6 +52,7 @@ enum Command {
     Diff(DiffArgs),
     Regen(RegenArgs),
     Check(CheckArgs),
+    Bench(bench::BenchArgs),
 }
 
 /// Import an upstream OpenAPI document into the spec the SDK is generated from.
@@ -146,6 +148,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(args),
         Command::Regen(args) => Workspace::find().and_then(|ws| regen(&ws, args)),
         Command::Check(_) => Workspace::find().and_then(|ws| check(&ws)),
+        Command::Bench(args) => Workspace::find().and_then(|ws| bench::run(&ws, args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
