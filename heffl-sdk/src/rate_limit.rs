@@ -6,7 +6,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 /// A `RateLimit-Reset` larger than this is a Unix timestamp, not a number of seconds:
 /// no window is 30 years long, and no timestamp is this small.
@@ -36,12 +40,12 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the headers of a response received at `now`; `None` when none is present.
     pub(crate) fn from_headers(headers: &HeaderMap, now: SystemTime) -> Option<RateLimit> {
-        let number = |name: &str| -> Option<u64> { header_str(headers, name)?.parse().ok() };
+        let number = |name: &HeaderName| -> Option<u64> { header_str(headers, name)?.parse().ok() };
         let rate_limit = RateLimit {
-            limit: number("ratelimit-limit"),
-            remaining: number("ratelimit-remaining"),
-            reset: number("ratelimit-reset").map(|reset| reset_delay(reset, now).min(MAX_DELAY)),
-            retry_after: header_str(headers, RETRY_AFTER.as_str())
+            limit: number(&LIMIT),
+            remaining: number(&REMAINING),
+            reset: number(&RESET).map(|reset| reset_delay(reset, now).min(MAX_DELAY)),
+            retry_after: header_str(headers, &RETRY_AFTER)
                 .and_then(|v| retry_after(v, now))
                 .map(|wait| wait.min(MAX_DELAY)),
         };
@@ -56,7 +60,7 @@ impl RateLimit {
     }
 }
 
-fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn header_str<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     Some(headers.get(name)?.to_str().ok()?.trim())
 }
 

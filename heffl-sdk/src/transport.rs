@@ -9,7 +9,7 @@ use std::{
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::{
     StatusCode,
-    header::{HeaderMap, HeaderName, HeaderValue},
+    header::{HeaderName, HeaderValue},
 };
 
 use crate::{
@@ -31,12 +31,12 @@ pub struct CallContext {
     response: Arc<OnceLock<ResponseHead>>,
 }
 
-/// The status line and headers of a response, and when it arrived.
+/// What the SDK keeps of a response's head: its status and its rate-limit headers,
+/// read once when it arrives (cheaper than keeping a copy of every header).
 #[derive(Debug)]
 pub(crate) struct ResponseHead {
     pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) received_at: SystemTime,
+    pub(crate) rate_limit: Option<RateLimit>,
 }
 
 impl CallContext {
@@ -48,8 +48,7 @@ impl CallContext {
     }
 
     fn rate_limit(&self) -> Option<RateLimit> {
-        let head = self.response.get()?;
-        RateLimit::from_headers(&head.headers, head.received_at)
+        self.response.get()?.rate_limit
     }
 }
 
@@ -85,8 +84,7 @@ impl ClientHooks<CallContext> for generated::Client {
             // Set once: each call has its own context.
             let _ = self.inner().response.set(ResponseHead {
                 status: response.status(),
-                headers: response.headers().clone(),
-                received_at: SystemTime::now(),
+                rate_limit: RateLimit::from_headers(response.headers(), SystemTime::now()),
             });
         }
         Ok(())

@@ -296,7 +296,7 @@ fn diff_reads_an_upstream_3_1_document_against_the_spec() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["import", "validate", "diff", "regen", "check"] {
+    for command in ["import", "validate", "diff", "regen", "check", "bench"] {
         let output = xtask(&[command, "--help"]);
         let log = text(&output);
         assert!(output.status.success(), "{command}: {log}");
