@@ -131,11 +131,16 @@ impl Client {
             tracing::debug!(parent: &span, %body, "request body");
         }
         let attempts = AtomicU32::new(0);
-        let deadline = self.options.call_timeout;
-        let result = tokio::time::timeout(deadline, self.send_with_retries(id, patch, &attempts))
+        let timeout = self.options.call_timeout;
+        // Saturates: a huge call timeout means "no deadline", not an overflow.
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .unwrap_or_else(far_future);
+        let call = self.send_with_retries(id, patch, deadline, &attempts);
+        let result = tokio::time::timeout(timeout, call)
             .instrument(span.clone())
             .await
-            .unwrap_or_else(|_| Err(Error::call_timed_out(deadline)));
+            .unwrap_or_else(|_| Err(Error::call_timed_out(timeout)));
         let attempts = attempts.into_inner();
         span.record("attempts", attempts);
         result.map_err(|error| error.with_attempts(attempts))
@@ -184,14 +189,19 @@ impl Client {
         &self,
         id: &str,
         patch: &ContactPatch,
+        deadline: Instant,
         attempts: &AtomicU32,
     ) -> Result<Contact, Error> {
         let shared = &*self.shared;
         let policy = &self.options.retry;
+        let time_left = || deadline.saturating_duration_since(Instant::now());
         let mut attempt = 0;
+        let mut last_error: Option<Error> = None;
         loop {
-            if let Err(wait) = shared.pacer.acquire(policy.server_wait_cap()).await {
-                return Err(Error::rate_limited(wait));
+            let max_wait = policy.server_wait_cap().min(time_left());
+            if let Err(wait) = shared.pacer.acquire(max_wait).await {
+                // After a failed attempt, that failure is the news, not the wait.
+                return Err(last_error.unwrap_or_else(|| Error::rate_limited(wait)));
             }
             attempt += 1;
             attempts.store(attempt, Ordering::Relaxed);
@@ -238,8 +248,14 @@ impl Client {
                 Some(wait) => wait,
                 None => policy.backoff_before(attempt),
             };
+            // A wait that outlasts the call would end in a bare timeout and lose
+            // what the server said; return that instead.
+            if wait >= time_left() {
+                return Err(error);
+            }
             tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, %error, "retrying");
             tokio::time::sleep(wait).await;
+            last_error = Some(error);
         }
     }
 }
@@ -343,6 +359,10 @@ impl ClientBuilder {
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let http = reqwest::Client::builder()
+            // A redirect would carry x-api-key to wherever it points (reqwest strips
+            // only Authorization), and a 303 would turn the PATCH into a GET that
+            // "succeeds" without applying anything. A 3xx is reported instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(connect_timeout)
             .timeout(attempt_timeout)
@@ -383,6 +403,11 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// An instant no call reaches: a century from now.
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(100 * 365 * 24 * 60 * 60)
+}
+
 /// The key as a header value marked sensitive. Messages never quote the key.
 fn api_key_header(api_key: Option<&str>) -> Result<HeaderValue, Error> {
     let invalid = |why| Error::invalid_input("api key", why);
@@ -405,17 +430,18 @@ fn api_key_header(api_key: Option<&str>) -> Result<HeaderValue, Error> {
 /// An absolute http(s) URL without credentials, query or fragment, and without a
 /// trailing slash (the generated paths start with one).
 fn checked_base_url(base_url: &str) -> Result<String, Error> {
-    let invalid =
-        |why: &str| Error::invalid_input(format!("base url `{base_url}`"), why.to_owned());
-    let url = Url::parse(base_url).map_err(|e| invalid(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("must use http or https"));
-    }
+    // The URL is never quoted: a misplaced key (HEFFL_API_KEY and HEFFL_BASE_URL
+    // swapped, or a key in a query string) would end up in the message.
+    let invalid = |why: &str| Error::invalid_input("base url", why.to_owned());
+    let url = Url::parse(base_url)
+        .map_err(|e| invalid(&format!("is not an absolute http(s) URL ({e})")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid_input(
-            "base url",
+        return Err(invalid(
             "must not contain credentials; pass the API key with ClientBuilder::api_key",
         ));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("must use http or https"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));

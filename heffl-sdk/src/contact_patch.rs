@@ -115,7 +115,7 @@ pub struct ContactPatch {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "present"
+        deserialize_with = "present_without_nulls"
     )]
     #[schemars(with = "BillingAddress")]
     billing_address: Option<BillingAddress>,
@@ -208,6 +208,26 @@ impl ContactPatch {
     pub fn is_empty(&self) -> bool {
         *self == ContactPatch::default()
     }
+}
+
+/// Like [`present`], for an object whose parts cannot be cleared either: a `null`
+/// inside (`{"city": null}`) would read as "not set" and vanish from the request.
+fn present_without_nulls<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error as _;
+
+    let object = serde_json::Map::<String, Value>::deserialize(deserializer)?;
+    if let Some((key, _)) = object.iter().find(|(_, value)| value.is_null()) {
+        return Err(D::Error::custom(format_args!(
+            "`{key}` is null, which would be dropped: leave the key out instead"
+        )));
+    }
+    serde_json::from_value(Value::Object(object))
+        .map(Some)
+        .map_err(D::Error::custom)
 }
 
 /// Reads a field that may be absent but, when present, must not be `null`: the API

@@ -72,8 +72,9 @@ pub enum ErrorKind {
     /// peer, or a broken body). The server may or may not have applied the update;
     /// sending it again is safe, because a PATCH ends in the same state.
     Transport,
-    /// The rate-limit budget is spent for longer than the retry policy's
-    /// `max_server_wait`; nothing was sent. See [`Error::retry_after`].
+    /// The rate-limit budget is spent for longer than the call may wait (the retry
+    /// policy's `max_server_wait`, or what is left of the call timeout), and nothing
+    /// had been sent yet. See [`Error::retry_after`].
     RateLimited,
     /// Not sent, because a bulk update stopped at an earlier failure.
     NotSent,
@@ -138,9 +139,13 @@ impl Error {
     /// How long to wait before trying again, when the server or the rate limit
     /// said: `Retry-After`, or `RateLimit-Reset` when the budget is spent.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.0
-            .wait
-            .or_else(|| self.0.rate_limit.as_ref().and_then(RateLimit::wait))
+        let rate_limit = self.0.rate_limit.as_ref();
+        let from_headers = if self.0.status == Some(StatusCode::TOO_MANY_REQUESTS) {
+            rate_limit.and_then(RateLimit::wait_after_too_many_requests)
+        } else {
+            rate_limit.and_then(RateLimit::wait)
+        };
+        self.0.wait.or(from_headers)
     }
 
     /// True for a 429 from the server and for a call the SDK did not send because
@@ -306,9 +311,12 @@ impl Error {
                 Ok(())
             }
             ErrorKind::RateLimited => f.write_str(
-                "not sent: the rate limit is spent for longer than the retry policy's max_server_wait",
+                "not sent: the rate limit is spent for longer than the call may wait \
+                 (the retry policy's max_server_wait, or the call timeout)",
             ),
-            ErrorKind::NotSent => f.write_str("not sent: the bulk update stopped at an earlier failure"),
+            ErrorKind::NotSent => {
+                f.write_str("not sent: the bulk update stopped at an earlier failure")
+            }
             ErrorKind::Transport => {
                 f.write_str("the request to the Heffl API failed")?;
                 if !inner.message.is_empty() {

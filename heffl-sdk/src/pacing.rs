@@ -21,6 +21,9 @@ use crate::RateLimit;
 /// window apart may arrive a little less than one window apart.
 const LATENCY_MARGIN: Duration = Duration::from_millis(50);
 
+/// The longest window a configured budget may have.
+const MAX_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// A request budget: `limit` requests per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimitBudget {
@@ -57,7 +60,11 @@ struct State {
 }
 
 impl Pacer {
-    pub(crate) fn new(budget: RateLimitBudget) -> Self {
+    pub(crate) fn new(mut budget: RateLimitBudget) -> Self {
+        // Keeps every `Instant + window` far from overflow, and a zero limit from
+        // blocking forever.
+        budget.limit = budget.limit.max(1);
+        budget.window = budget.window.min(MAX_WINDOW);
         Pacer {
             state: Mutex::new(State {
                 budget,
@@ -99,9 +106,9 @@ impl Pacer {
         let spent = rate_limit.is_some_and(|rl| rl.remaining == Some(0));
         if too_many || (spent && !state.explains_spent_budget(now)) {
             let wait = rate_limit
-                .and_then(RateLimit::wait)
+                .and_then(RateLimit::wait_after_too_many_requests)
                 .unwrap_or(state.budget.window);
-            // Header delays are clamped when parsed; a year from now cannot overflow.
+            // Header delays are clamped when parsed; a day from now cannot overflow.
             let until = now + wait;
             state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
         }

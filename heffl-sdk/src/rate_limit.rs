@@ -18,7 +18,10 @@ const EPOCH_THRESHOLD: u64 = 1_000_000_000;
 
 /// The longest delay a header is believed for. Larger values (a broken server, or a
 /// hostile one) are clamped, so that no arithmetic on instants can overflow.
-const MAX_DELAY: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+const MAX_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A `RateLimit-Reset` larger than this is a Unix timestamp in milliseconds.
+const EPOCH_MILLIS_THRESHOLD: u64 = 1_000_000_000_000;
 
 /// What the server said about the key's request budget on one response.
 ///
@@ -52,6 +55,12 @@ impl RateLimit {
         (rate_limit != RateLimit::default()).then_some(rate_limit)
     }
 
+    /// How long to wait after a 429: `Retry-After` if sent, else `RateLimit-Reset`
+    /// (the one header Heffl documents), whatever `RateLimit-Remaining` says.
+    pub fn wait_after_too_many_requests(&self) -> Option<Duration> {
+        self.retry_after.or(self.reset)
+    }
+
     /// How long the server wants us to wait before the next request: `Retry-After`
     /// if sent, else the reset time when the budget is spent.
     pub fn wait(&self) -> Option<Duration> {
@@ -68,7 +77,12 @@ fn reset_delay(reset: u64, now: SystemTime) -> Duration {
     if reset < EPOCH_THRESHOLD {
         return Duration::from_secs(reset);
     }
-    match UNIX_EPOCH.checked_add(Duration::from_secs(reset)) {
+    let since_epoch = if reset < EPOCH_MILLIS_THRESHOLD {
+        Duration::from_secs(reset)
+    } else {
+        Duration::from_millis(reset)
+    };
+    match UNIX_EPOCH.checked_add(since_epoch) {
         Some(reset_at) => reset_at.duration_since(now).unwrap_or(Duration::ZERO),
         None => MAX_DELAY,
     }
@@ -136,6 +150,13 @@ mod tests {
             RateLimit::from_headers(&HeaderMap::new(), UNIX_EPOCH + NOW),
             None
         );
+    }
+
+    #[test]
+    fn reset_as_unix_milliseconds_is_measured_from_now() {
+        let at = ((NOW.as_secs() + 4) * 1000).to_string();
+        let rl = RateLimit::from_headers(&headers(&[("ratelimit-reset", &at)]), UNIX_EPOCH + NOW);
+        assert_eq!(rl.unwrap().reset, Some(Duration::from_secs(4)));
     }
 
     #[test]

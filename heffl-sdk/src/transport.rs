@@ -14,7 +14,7 @@ use reqwest::{
 
 use crate::{
     ContactPatch, Error, RateLimit, generated,
-    types::{Contact, ErrorResponse},
+    types::{Contact, ErrorBody, ErrorResponse},
 };
 
 /// The header Heffl reads the API key from. Bearer tokens are not accepted.
@@ -134,7 +134,8 @@ async fn from_generated_error(
         Generated::ErrorResponse(response) => {
             let rate_limit = context.rate_limit();
             let status = response.status();
-            Error::api(status, rate_limit, Some(response.into_inner().error), None)
+            let envelope = redact_envelope(response.into_inner().error, context.api_key.as_bytes());
+            Error::api(status, rate_limit, Some(envelope), None)
         }
         Generated::UnexpectedResponse(response) => {
             let status = response.status();
@@ -152,7 +153,8 @@ async fn from_generated_error(
             // A status the spec does not list may still carry the envelope.
             match serde_json::from_slice::<ErrorResponse>(&body) {
                 Ok(envelope) => {
-                    Error::api(status, context.rate_limit(), Some(envelope.error), None)
+                    let envelope = redact_envelope(envelope.error, context.api_key.as_bytes());
+                    Error::api(status, context.rate_limit(), Some(envelope), None)
                 }
                 Err(_) => Error::api(status, context.rate_limit(), None, Some(redact(&body))),
             }
@@ -176,6 +178,26 @@ async fn from_generated_error(
         Generated::InvalidRequest(message) => Error::invalid_input("request", message),
         other => Error::transport(other.to_string()),
     })
+}
+
+/// The envelope's texts with the key masked: they are shown in `Display`, and a
+/// server may well say "invalid key <the key>".
+fn redact_envelope(mut envelope: ErrorBody, secret: &[u8]) -> ErrorBody {
+    let mask = |text: &mut String| {
+        if let Ok(masked) = String::from_utf8(redact(text.as_bytes(), secret)) {
+            *text = masked;
+        }
+    };
+    mask(&mut envelope.message);
+    if let Some(details) = envelope.details.as_mut() {
+        for issue in &mut details.issues {
+            mask(&mut issue.message);
+            if let Some(field) = issue.field.as_mut() {
+                mask(field);
+            }
+        }
+    }
+    envelope
 }
 
 /// Replaces every occurrence of the API key in a body we may quote: a misbehaving

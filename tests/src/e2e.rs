@@ -248,7 +248,7 @@ async fn past_the_limit_the_error_carries_the_rate_limit_headers() {
 #[tokio::test]
 async fn ids_that_would_change_the_path_never_reach_the_network() {
     let (mock, client) = mock_and_client().await;
-    for id in ["", ".", ".."] {
+    for id in ["", ".", "..", "..\\companies\\clt_co_acme", "clt_a\\x"] {
         let error = client
             .update_contact(id, &ContactPatch::new())
             .await

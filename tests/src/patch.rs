@@ -64,3 +64,14 @@ fn patch_reads_null_as_null_and_values_as_values() {
         Patch::Value(7)
     );
 }
+
+#[test]
+fn a_null_inside_the_billing_address_is_an_error_not_dropped() {
+    let error = read(json!({"billingAddress": {"city": null, "country": "GB"}})).unwrap_err();
+    assert!(error.to_string().contains("`city` is null"), "{error}");
+    let address = read(json!({"billingAddress": {"country": "GB"}})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&address).unwrap(),
+        json!({"billingAddress": {"country": "GB"}})
+    );
+}

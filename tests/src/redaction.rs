@@ -57,3 +57,45 @@ async fn errors_hide_the_key_even_when_the_server_echoes_it() {
     assert_hidden(&format!("{echoed} {echoed:?} {:?}", echoed.body_excerpt()));
     assert_hidden(&String::from_utf8_lossy(echoed.body().unwrap()));
 }
+
+#[tokio::test]
+async fn an_error_message_quoting_the_key_is_masked() {
+    let mock = MockServer::start().await;
+    let client = Client::builder()
+        .api_key(SECRET)
+        .base_url(mock.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    mock.inject(Fault::error(
+        401,
+        "UNAUTHORIZED",
+        &format!("Invalid API key {SECRET}"),
+    ));
+    let error = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("Invalid API key [redacted]"),
+        "{error}"
+    );
+    assert_hidden(&format!("{error} {error:?}"));
+}
+
+#[test]
+fn a_base_url_error_does_not_quote_the_url() {
+    // HEFFL_API_KEY and HEFFL_BASE_URL swapped, or a key in a query string.
+    for url in [
+        SECRET.to_owned(),
+        format!("https://api.heffl.com/api/v2?key={SECRET}"),
+    ] {
+        let error = Client::builder()
+            .api_key("heffl_user_x")
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert!(error.is_invalid_input());
+        assert_hidden(&format!("{error} {error:?}"));
+    }
+}

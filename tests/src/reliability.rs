@@ -309,3 +309,49 @@ async fn an_empty_401_from_a_gateway_keeps_its_status_and_is_not_retried() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(mock.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_redirect_is_reported_not_followed() {
+    let mock = MockServer::start().await;
+    mock.inject(
+        Fault::status(307).with_header("Location", "http://127.0.0.1:9/api/v2/contacts/clt_ada"),
+    );
+    let error = update(&fast_retrying_client(&mock)).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307));
+    assert_eq!(
+        mock.requests().len(),
+        1,
+        "the key must not follow a redirect"
+    );
+}
+
+#[tokio::test]
+async fn a_429_with_only_ratelimit_reset_waits_for_the_reset() {
+    let mock = MockServer::start().await;
+    mock.inject(
+        Fault::error(429, "TOO_MANY_REQUESTS", "Too many requests")
+            .with_header("RateLimit-Reset", "1"),
+    );
+    update(&fast_retrying_client(&mock)).await.unwrap();
+    assert!(
+        gaps(&mock)[0] >= Duration::from_millis(990),
+        "{:?}",
+        gaps(&mock)
+    );
+}
+
+#[tokio::test]
+async fn a_wait_longer_than_the_call_has_left_returns_the_servers_error() {
+    let mock = MockServer::start().await;
+    mock.inject(Fault::status(503).with_header("Retry-After", "5"));
+    let client = fast_retrying_client(&mock).with_call_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let error = update(&client).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(5)));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
