@@ -16,6 +16,16 @@ fn assert_hidden(text: &str) {
     );
 }
 
+/// A client for `mock` that sends `SECRET` and shows each response unretried.
+fn secret_client(mock: &MockServer) -> Client {
+    Client::builder()
+        .api_key(SECRET)
+        .base_url(mock.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn debug_of_client_and_builder_hides_the_key() {
     let builder = Client::builder().api_key(SECRET);
@@ -35,12 +45,7 @@ fn a_key_that_is_not_a_header_value_is_refused_without_quoting_it() {
 #[tokio::test]
 async fn errors_hide_the_key_even_when_the_server_echoes_it() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(SECRET)
-        .base_url(mock.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = secret_client(&mock);
 
     let unauthorized = client
         .update_contact("clt_ada", &ContactPatch::new())
@@ -61,12 +66,7 @@ async fn errors_hide_the_key_even_when_the_server_echoes_it() {
 #[tokio::test]
 async fn an_error_message_quoting_the_key_is_masked() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(SECRET)
-        .base_url(mock.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = secret_client(&mock);
     mock.inject(Fault::error(
         401,
         "UNAUTHORIZED",

@@ -26,6 +26,15 @@ fn gaps(mock: &MockServer) -> Vec<Duration> {
     times.windows(2).map(|w| w[1] - w[0]).collect()
 }
 
+/// Answers one update's first attempt with `fault`, lets the retry succeed, and
+/// returns the time between the two attempts.
+async fn retry_gap_after(fault: Fault) -> Duration {
+    let mock = MockServer::start().await;
+    mock.inject(fault);
+    update(&fast_retrying_client(&mock)).await.unwrap();
+    gaps(&mock)[0]
+}
+
 /// Sends `count` updates one after another; none may draw a 429.
 async fn updates_without_a_429(mock: &MockServer, client: &Client, count: usize) {
     for _ in 0..count {
@@ -117,28 +126,16 @@ async fn retries_are_configurable_on_the_client_and_per_call() {
 
 #[tokio::test]
 async fn retry_after_in_seconds_is_honoured() {
-    let mock = MockServer::start().await;
-    mock.inject(Fault::status(503).with_header("Retry-After", "1"));
-    update(&fast_retrying_client(&mock)).await.unwrap();
-    assert!(
-        gaps(&mock)[0] >= Duration::from_millis(990),
-        "{:?}",
-        gaps(&mock)
-    );
+    let gap = retry_gap_after(Fault::status(503).with_header("Retry-After", "1")).await;
+    assert!(gap >= Duration::from_millis(990), "{gap:?}");
 }
 
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
-    let mock = MockServer::start().await;
     let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    mock.inject(Fault::status(503).with_header("Retry-After", &at));
-    update(&fast_retrying_client(&mock)).await.unwrap();
+    let gap = retry_gap_after(Fault::status(503).with_header("Retry-After", &at)).await;
     // HTTP dates have whole seconds, so the wait is between one and two seconds.
-    assert!(
-        gaps(&mock)[0] >= Duration::from_millis(900),
-        "{:?}",
-        gaps(&mock)
-    );
+    assert!(gap >= Duration::from_millis(900), "{gap:?}");
 }
 
 #[tokio::test]
@@ -327,17 +324,10 @@ async fn a_redirect_is_reported_not_followed() {
 
 #[tokio::test]
 async fn a_429_with_only_ratelimit_reset_waits_for_the_reset() {
-    let mock = MockServer::start().await;
-    mock.inject(
-        Fault::error(429, "TOO_MANY_REQUESTS", "Too many requests")
-            .with_header("RateLimit-Reset", "1"),
-    );
-    update(&fast_retrying_client(&mock)).await.unwrap();
-    assert!(
-        gaps(&mock)[0] >= Duration::from_millis(990),
-        "{:?}",
-        gaps(&mock)
-    );
+    let fault = Fault::error(429, "TOO_MANY_REQUESTS", "Too many requests")
+        .with_header("RateLimit-Reset", "1");
+    let gap = retry_gap_after(fault).await;
+    assert!(gap >= Duration::from_millis(990), "{gap:?}");
 }
 
 #[tokio::test]
