@@ -9,12 +9,8 @@ use std::{
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
+mod common;
+use common::{root, text};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,14 +42,6 @@ fn import_to_temp(source: &Path) -> (Output, Option<Vec<u8>>) {
 
 fn checked_in_spec() -> Vec<u8> {
     fs::read(root().join("openapi/heffl-contacts.json")).unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// (old, new, rule id, level, bump): the fixture pairs in `tests/fixtures/diff/`, each

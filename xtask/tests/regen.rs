@@ -15,12 +15,8 @@ use std::{
 
 use serde_json::{Value, json};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
+mod common;
+use common::{root, text};
 
 /// `target/regen-e2e`, in the target directory this test binary was built in.
 fn e2e_dir() -> PathBuf {
@@ -67,14 +63,6 @@ fn xtask_in(dir: &Path, args: &[&str]) -> Output {
         .env_remove("CARGO_MANIFEST_DIR")
         .output()
         .expect("the xtask binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Heffl's next release, as a realistic change: a new optional field, a field made
