@@ -1,6 +1,9 @@
 //! Tests of heffl-sdk through its public API: snapshots of the generated code, the
 //! wire bodies, the schemas and the errors, and end-to-end calls over loopback
 //! against the contract mock.
+//!
+//! What the SDK tells `tracing` is tested in `tests/observability.rs`, a test
+//! binary of its own: it needs the process's one global subscriber.
 #![cfg(test)]
 
 mod bulk;
@@ -9,7 +12,6 @@ mod e2e;
 mod errors;
 mod generated_client;
 mod mock_contract;
-mod observability;
 mod patch;
 mod redaction;
 mod reliability;

@@ -1,10 +1,16 @@
 //! What the SDK tells `tracing`: a span per call and per attempt with method,
 //! path, status, attempt and duration, waits, and bodies only when asked for.
 //! Captured at the most verbose level, the output never contains an API key.
+//!
+//! These tests are a test binary of their own, with one global subscriber.
+//! `tracing` caches whether a callsite is enabled once per process, computed
+//! against the subscriber of whichever thread reaches it first. In the shared
+//! test binary a sibling test with no subscriber could reach the SDK's spans
+//! first and switch them off for everyone, so a thread-local capture saw nothing.
 
 use std::{
     io,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
     time::Duration,
 };
 
@@ -23,6 +29,17 @@ struct Captured(Arc<Mutex<Vec<u8>>>);
 impl Captured {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// The lines written inside calls for one contact: tests run in parallel
+    /// into the same capture, and each test updates a contact of its own.
+    fn lines_about(&self, contact_id: &str) -> String {
+        let marker = format!("contact_id=\"{contact_id}\"");
+        self.text()
+            .lines()
+            .filter(|line| line.contains(&marker))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -45,6 +62,24 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
+/// The process-wide capture: everything at TRACE, span closes included, and
+/// reqwest's and hyper's `log` records forwarded by tracing-log.
+fn captured() -> &'static Captured {
+    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(FmtSpan::CLOSE)
+            .with_ansi(false)
+            .with_writer(captured.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+        tracing_log::LogTracer::init().expect("no other logger");
+        captured
+    })
+}
+
 fn client(mock: &MockServer, api_key: &str) -> Client {
     Client::builder()
         .api_key(api_key)
@@ -57,20 +92,9 @@ fn client(mock: &MockServer, api_key: &str) -> Client {
         .unwrap()
 }
 
-// One thread, so that the thread-local subscriber also sees the mock's tasks and
-// reqwest's `log` records (forwarded by tracing-log).
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn trace_output_describes_calls_and_attempts_but_never_shows_a_key() {
-    let _ = tracing_log::LogTracer::init();
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let captured = captured();
     let mock = MockServer::start().await;
     mock.inject(Fault::status(503));
     let patch = ContactPatch::new().job_title("Analyst");
@@ -83,12 +107,11 @@ async fn trace_output_describes_calls_and_attempts_but_never_shows_a_key() {
         .await
         .unwrap_err();
 
-    let out = captured.text();
+    let about_ada = captured.lines_about("clt_ada");
     for expected in [
         "heffl.update_contact",
         "heffl.attempt",
         "method=\"PATCH\"",
-        "contact_id=\"clt_ada\"",
         "attempt=2",
         "status=503",
         "status=200",
@@ -97,26 +120,23 @@ async fn trace_output_describes_calls_and_attempts_but_never_shows_a_key() {
         "request body",
         "\"jobTitle\":\"Analyst\"",
     ] {
-        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+        assert!(
+            about_ada.contains(expected),
+            "missing {expected:?} in:\n{about_ada}"
+        );
     }
+    let everything = captured.text();
     for key in [SECRET, MockServer::API_KEY] {
         assert!(
-            !out.contains(key),
-            "a key leaked into the trace output:\n{out}"
+            !everything.contains(key),
+            "a key leaked into the trace output:\n{everything}"
         );
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn bodies_are_not_logged_unless_asked_for() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let captured = captured();
     let mock = MockServer::start().await;
     let client = Client::builder()
         .api_key(MockServer::API_KEY)
@@ -125,15 +145,20 @@ async fn bodies_are_not_logged_unless_asked_for() {
         .unwrap();
     client
         .update_contact(
-            "clt_ada",
+            "clt_grace",
             &ContactPatch::new().job_title("Confidential title"),
         )
         .await
         .unwrap();
-    let out = captured.text();
-    assert!(out.contains("heffl.update_contact"), "{out}");
+
+    let about_grace = captured.lines_about("clt_grace");
     assert!(
-        !out.contains("Confidential title"),
-        "a body was logged:\n{out}"
+        about_grace.contains("heffl.update_contact"),
+        "{about_grace}"
+    );
+    let everything = captured.text();
+    assert!(
+        !everything.contains("Confidential title"),
+        "a body was logged:\n{everything}"
     );
 }
