@@ -2,6 +2,7 @@
 
 use std::{
     fmt,
+    net::IpAddr,
     sync::{
         Arc,
         atomic::{AtomicU32, Ordering},
@@ -297,6 +298,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: RateLimitBudget,
     log_bodies: bool,
+    allow_remote_http: bool,
 }
 
 impl ClientBuilder {
@@ -308,6 +310,10 @@ impl ClientBuilder {
 
     /// Where to send requests; defaults to [`DEFAULT_BASE_URL`]. Include the
     /// `/api/v2` stem: `https://api.heffl.com/api/v2`.
+    ///
+    /// Plain `http://` is accepted only for a loopback host (`localhost`,
+    /// `127.0.0.1`, `[::1]`), as the key would otherwise cross the network
+    /// unencrypted; see [`danger_allow_remote_http`](Self::danger_allow_remote_http).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -352,10 +358,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Accepts a plain `http://` base URL on a host that is not loopback, such as
+    /// a mock in another container. The API key then crosses the network
+    /// unencrypted: never use it with a real key.
+    pub fn danger_allow_remote_http(mut self, allow: bool) -> Self {
+        self.allow_remote_http = allow;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = api_key_header(self.api_key.as_deref())?;
-        let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = checked_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_remote_http,
+        )?;
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let http = reqwest::Client::builder()
@@ -399,6 +416,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("log_bodies", &self.log_bodies)
+            .field("allow_remote_http", &self.allow_remote_http)
             .finish()
     }
 }
@@ -428,8 +446,9 @@ fn api_key_header(api_key: Option<&str>) -> Result<HeaderValue, Error> {
 }
 
 /// An absolute http(s) URL without credentials, query or fragment, and without a
-/// trailing slash (the generated paths start with one).
-fn checked_base_url(base_url: &str) -> Result<String, Error> {
+/// trailing slash (the generated paths start with one). Plain http only to a
+/// loopback host unless `allow_remote_http`.
+fn checked_base_url(base_url: &str, allow_remote_http: bool) -> Result<String, Error> {
     // The URL is never quoted: a misplaced key (HEFFL_API_KEY and HEFFL_BASE_URL
     // swapped, or a key in a query string) would end up in the message.
     let invalid = |why: &str| Error::invalid_input("base url", why.to_owned());
@@ -443,10 +462,24 @@ fn checked_base_url(base_url: &str) -> Result<String, Error> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("must use http or https"));
     }
+    if url.scheme() == "http" && !is_loopback(&url) && !allow_remote_http {
+        return Err(invalid(
+            "uses plain http to a host that is not loopback, so the API key would cross \
+             the network unencrypted; use https, or ClientBuilder::danger_allow_remote_http \
+             for a test server",
+        ));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    // The parser has lowercased the host and put an IPv6 address in brackets.
+    let host = url.host_str().unwrap_or_default();
+    let address = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || address.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -475,14 +508,15 @@ mod tests {
     #[test]
     fn base_url_loses_its_trailing_slash() {
         assert_eq!(
-            checked_base_url("http://127.0.0.1:1/api/v2/").unwrap(),
+            checked_base_url("http://127.0.0.1:1/api/v2/", false).unwrap(),
             "http://127.0.0.1:1/api/v2"
         );
     }
 
     #[test]
     fn base_url_with_credentials_is_refused_without_quoting_them() {
-        let error = checked_base_url("https://user:hunter2@api.heffl.com/api/v2").unwrap_err();
+        let error =
+            checked_base_url("https://user:hunter2@api.heffl.com/api/v2", false).unwrap_err();
         assert!(error.is_invalid_input());
         assert!(!error.to_string().contains("hunter2"), "{error}");
     }
@@ -490,14 +524,39 @@ mod tests {
     #[test]
     fn base_url_must_be_http() {
         assert!(
-            checked_base_url("ftp://api.heffl.com")
+            checked_base_url("ftp://api.heffl.com", false)
                 .unwrap_err()
                 .is_invalid_input()
         );
         assert!(
-            checked_base_url("api.heffl.com/api/v2")
+            checked_base_url("api.heffl.com/api/v2", false)
                 .unwrap_err()
                 .is_invalid_input()
         );
+    }
+
+    #[test]
+    fn plain_http_is_only_for_loopback_unless_allowed() {
+        for local in [
+            "http://127.0.0.1:8080/api/v2",
+            "http://127.1.2.3/api/v2",
+            "http://localhost:8080/api/v2",
+            "http://LOCALHOST/api/v2",
+            "http://[::1]:8080/api/v2",
+        ] {
+            assert!(checked_base_url(local, false).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://api.heffl.com/api/v2",
+            "http://10.0.0.5:8080/api/v2",
+            "http://localhost.example.com/api/v2",
+            "http://[::ffff:10.0.0.5]/api/v2",
+        ] {
+            let error = checked_base_url(remote, false).unwrap_err();
+            assert!(error.is_invalid_input(), "{remote}");
+            assert!(error.to_string().contains("unencrypted"), "{error}");
+            assert!(checked_base_url(remote, true).is_ok(), "{remote}");
+        }
+        assert!(checked_base_url("https://api.heffl.com/api/v2", false).is_ok());
     }
 }
