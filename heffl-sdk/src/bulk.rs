@@ -21,13 +21,28 @@ pub const DEFAULT_BULK_CONCURRENCY: usize = 4;
 /// others unless [`stop_on_error`](BulkUpdate::stop_on_error) is set; then the
 /// updates not yet started are reported as [`ErrorKind::NotSent`](crate::ErrorKind::NotSent).
 /// No input is ever missing from the report.
+///
+/// The batch holds a clone of the client, so it borrows nothing but what its
+/// progress callback borrows: without one, or with one that owns its captures, it
+/// can be spawned.
+///
+/// ```
+/// # async fn run(client: &heffl_sdk::Client) {
+/// use std::future::IntoFuture;
+/// use heffl_sdk::ContactPatch;
+///
+/// let batch = client.update_contacts([("clt_ada", ContactPatch::new().job_title("CTO"))]);
+/// let report = tokio::spawn(batch.into_future()).await.unwrap();
+/// assert_eq!(report.outcomes().len(), 1);
+/// # }
+/// ```
 #[must_use = "a bulk update does nothing until it is awaited"]
-pub struct BulkUpdate<'c> {
-    client: &'c Client,
+pub struct BulkUpdate<'p> {
+    client: Client,
     updates: Vec<(String, ContactPatch)>,
     concurrency: usize,
     stop_on_error: bool,
-    on_progress: Option<Box<dyn FnMut(Progress) + Send + 'c>>,
+    on_progress: Option<Box<dyn FnMut(Progress) + Send + 'p>>,
 }
 
 /// Where a bulk update stands, reported after each update finishes.
@@ -86,8 +101,8 @@ impl BulkReport {
     }
 }
 
-impl<'c> BulkUpdate<'c> {
-    pub(crate) fn new(client: &'c Client, updates: Vec<(String, ContactPatch)>) -> Self {
+impl<'p> BulkUpdate<'p> {
+    pub(crate) fn new(client: Client, updates: Vec<(String, ContactPatch)>) -> Self {
         BulkUpdate {
             client,
             updates,
@@ -110,7 +125,7 @@ impl<'c> BulkUpdate<'c> {
     }
 
     /// Calls `report` after each update finishes.
-    pub fn on_progress(mut self, report: impl FnMut(Progress) + Send + 'c) -> Self {
+    pub fn on_progress(mut self, report: impl FnMut(Progress) + Send + 'p) -> Self {
         self.on_progress = Some(Box::new(report));
         self
     }
@@ -129,6 +144,7 @@ impl<'c> BulkUpdate<'c> {
         };
         let stopped = AtomicBool::new(false);
         let stopped = &stopped;
+        let client = &client;
 
         let mut finished = stream::iter(updates.into_iter().enumerate())
             .map(|(index, (id, patch))| async move {
@@ -163,9 +179,9 @@ impl<'c> BulkUpdate<'c> {
     }
 }
 
-impl<'c> IntoFuture for BulkUpdate<'c> {
+impl<'p> IntoFuture for BulkUpdate<'p> {
     type Output = BulkReport;
-    type IntoFuture = Pin<Box<dyn Future<Output = BulkReport> + Send + 'c>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = BulkReport> + Send + 'p>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())

@@ -167,13 +167,13 @@ impl Client {
     /// }
     /// # }
     /// ```
-    pub fn update_contacts<I, S>(&self, updates: I) -> BulkUpdate<'_>
+    pub fn update_contacts<I, S>(&self, updates: I) -> BulkUpdate<'static>
     where
         I: IntoIterator<Item = (S, ContactPatch)>,
         S: Into<String>,
     {
         BulkUpdate::new(
-            self,
+            self.clone(),
             updates
                 .into_iter()
                 .map(|(id, patch)| (id.into(), patch))

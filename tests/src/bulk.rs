@@ -2,6 +2,7 @@
 //! can be watched, and the shared rate limit is used without drawing 429s.
 
 use std::{
+    future::IntoFuture,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -119,4 +120,30 @@ async fn progress_is_reported_after_each_update() {
         (seen[3].total, seen[3].succeeded, seen[3].failed),
         (4, 4, 0)
     );
+}
+
+#[tokio::test]
+async fn a_batch_can_be_spawned_and_outlive_the_client_it_came_from() {
+    let mock = MockServer::start().await;
+    let client = client_for(&mock, MockServer::API_KEY);
+    let batch = client.update_contacts([("clt_ada", ContactPatch::new().job_title("spawned"))]);
+    drop(client);
+
+    let report = tokio::spawn(batch.into_future()).await.unwrap();
+
+    assert!(report.all_succeeded(), "{:?}", report.failed().next());
+    assert_eq!(mock.contact("clt_ada").unwrap()["jobTitle"], "spawned");
+}
+
+#[tokio::test]
+async fn progress_can_be_counted_into_a_borrowed_local() {
+    let mock = MockServer::start().await;
+    let client = client_for(&mock, MockServer::API_KEY);
+    let mut reports = 0;
+    let updates = (0..3).map(|_| ("clt_grace", ContactPatch::new().job_title("y")));
+    client
+        .update_contacts(updates)
+        .on_progress(|_| reports += 1)
+        .await;
+    assert_eq!(reports, 3);
 }
