@@ -34,6 +34,7 @@ pub fn lint(doc: &Value) -> Vec<Finding> {
         responses(doc, op, &mut findings);
     }
     nullable_request_properties(doc, &operations, &mut findings);
+    no_response_string_constraints(doc, &operations, &mut findings);
     no_additional_properties_true(doc, &mut findings);
     examples(doc, &mut findings);
     findings
@@ -232,31 +233,105 @@ fn responses(doc: &Value, op: &Operation, findings: &mut Vec<Finding>) {
 /// clears the field, and the SDK's `clear_…` method documents that from the spec.
 fn nullable_request_properties(doc: &Value, operations: &[Operation], findings: &mut Vec<Finding>) {
     let mut visited = BTreeSet::new();
-    let mut reported = BTreeSet::new();
     for op in operations {
-        let Some(body) = op.op.get("requestBody") else {
-            continue;
-        };
-        let (body, body_at) = match resolve(doc, body) {
-            Ok((b, target)) => (b, target.unwrap_or_else(|| op.at.push("requestBody"))),
-            Err(_) => continue,
-        };
-        for (media, content) in walk::entries(body, "content") {
-            if let Some(schema) = content.get("schema") {
-                let at = body_at.push("content").push(media).push("schema");
-                request_schema(doc, schema, at, &mut visited, &mut reported, findings);
-            }
+        for (schema, at) in body_schemas(doc, op, Side::Request) {
+            reachable_schemas(doc, schema, at, &mut visited, &mut |schema, at| {
+                for (name, property) in walk::entries(schema, "properties") {
+                    let Ok((resolved, _)) = resolve(doc, property) else {
+                        continue;
+                    };
+                    let nullable = property.get("nullable") == Some(&Value::Bool(true))
+                        || resolved.get("nullable") == Some(&Value::Bool(true));
+                    let description = property
+                        .get("description")
+                        .or_else(|| resolved.get("description"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let says_null = description
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|word| word.eq_ignore_ascii_case("null"));
+                    if nullable && !says_null {
+                        findings.push(Finding::error(
+                            "heffl-nullable-request-property-says-null",
+                            at.push("properties").push(name),
+                            format!("nullable request property `{name}` does not say what null does; say it in the description (\"Pass null to …\")"),
+                        ));
+                    }
+                }
+            });
         }
     }
 }
 
-fn request_schema(
+/// typify turns a string with `minLength`, `maxLength` or `pattern` into a newtype that
+/// checks it, also when decoding a response. A server that breaks its own documented
+/// constraint would then turn an applied update into a decode error, so responses carry
+/// none (constraints copied from request docs are the usual source).
+fn no_response_string_constraints(
     doc: &Value,
-    schema: &Value,
+    operations: &[Operation],
+    findings: &mut Vec<Finding>,
+) {
+    let mut visited = BTreeSet::new();
+    for op in operations {
+        for (schema, at) in body_schemas(doc, op, Side::Response) {
+            reachable_schemas(doc, schema, at, &mut visited, &mut |schema, at| {
+                for keyword in ["minLength", "maxLength", "pattern"] {
+                    if schema.get(keyword).is_some() {
+                        findings.push(Finding::error(
+                            "heffl-no-response-string-constraints",
+                            at.push(keyword),
+                            format!("{keyword} in a response schema makes typify check it when decoding, so a response that breaks it fails after the update was applied; remove it in openapi/overlay.yaml"),
+                        ));
+                    }
+                }
+            });
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// The schemas of an operation's request body or of its responses, with their pointers.
+fn body_schemas<'a>(doc: &'a Value, op: &Operation<'a>, side: Side) -> Vec<(&'a Value, Pointer)> {
+    let bodies: Vec<(&Value, Pointer)> = match side {
+        Side::Request => op
+            .op
+            .get("requestBody")
+            .map(|body| (body, op.at.push("requestBody")))
+            .into_iter()
+            .collect(),
+        Side::Response => walk::entries(op.op, "responses")
+            .map(|(status, response)| (response, op.at.push("responses").push(status)))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for (body, at) in bodies {
+        let Ok((body, target)) = resolve(doc, body) else {
+            continue;
+        };
+        let at = target.unwrap_or(at);
+        for (media, content) in walk::entries(body, "content") {
+            if let Some(schema) = content.get("schema") {
+                out.push((schema, at.push("content").push(media).push("schema")));
+            }
+        }
+    }
+    out
+}
+
+/// Calls `visit` once with every schema reachable from `schema`, references resolved,
+/// with the pointer of where it is written.
+fn reachable_schemas<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
     at: Pointer,
     visited: &mut BTreeSet<Pointer>,
-    reported: &mut BTreeSet<Pointer>,
-    findings: &mut Vec<Finding>,
+    visit: &mut dyn FnMut(&'a Value, &Pointer),
 ) {
     let Ok((schema, target)) = resolve(doc, schema) else {
         return;
@@ -265,45 +340,19 @@ fn request_schema(
     if !visited.insert(at.clone()) {
         return;
     }
+    visit(schema, &at);
     for (name, property) in walk::entries(schema, "properties") {
         let property_at = at.push("properties").push(name);
-        let Ok((resolved, _)) = resolve(doc, property) else {
-            continue;
-        };
-        let nullable = property.get("nullable") == Some(&Value::Bool(true))
-            || resolved.get("nullable") == Some(&Value::Bool(true));
-        let description = property
-            .get("description")
-            .or_else(|| resolved.get("description"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let says_null = description
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| word.eq_ignore_ascii_case("null"));
-        if nullable && !says_null && reported.insert(property_at.clone()) {
-            findings.push(Finding::error(
-                "heffl-nullable-request-property-says-null",
-                property_at.clone(),
-                format!("nullable request property `{name}` does not say what null does; say it in the description (\"Pass null to …\")"),
-            ));
-        }
-        request_schema(doc, property, property_at, visited, reported, findings);
+        reachable_schemas(doc, property, property_at, visited, visit);
     }
     for keyword in ["allOf", "anyOf", "oneOf"] {
         for (i, part) in walk::items(schema, keyword) {
-            request_schema(
-                doc,
-                part,
-                at.push(keyword).push(i),
-                visited,
-                reported,
-                findings,
-            );
+            reachable_schemas(doc, part, at.push(keyword).push(i), visited, visit);
         }
     }
     for keyword in ["items", "additionalProperties"] {
         if let Some(sub) = schema.get(keyword).filter(|s| s.is_object()) {
-            request_schema(doc, sub, at.push(keyword), visited, reported, findings);
+            reachable_schemas(doc, sub, at.push(keyword), visited, visit);
         }
     }
 }

@@ -101,6 +101,7 @@ const LINT_CASES: &[(&str, &str)] = &[
     ("heffl-rate-limit-headers", "/paths/~1contacts~1{id}/patch/responses/429"),
     ("heffl-nullable-request-property-says-null", "/components/schemas/UpdateContactRequest/properties/companyId"),
     ("heffl-no-additional-properties-true", "/components/schemas/UpdateContactRequest/additionalProperties"),
+    ("heffl-no-response-string-constraints", "/components/schemas/Contact/properties/lastName/maxLength"),
     ("oas3-valid-media-example", "/paths/~1contacts~1{id}/patch/requestBody/content/application~1json/example/companyId"),
     ("oas3-valid-schema-example", "/components/schemas/Contact/properties/id/example"),
     ("progenitor-generate", "/"),
