@@ -6,6 +6,7 @@
 //! which Rust type stands for which schema.
 
 use std::{
+    cmp::Ordering,
     collections::{BTreeMap, BTreeSet},
     fmt,
 };
@@ -51,10 +52,13 @@ pub enum Exposure {
     /// A field of a generated struct whose fields are all public and that is not
     /// `#[non_exhaustive]`: users build it with a struct literal.
     ClosedStruct,
-    /// A generated field whose type changes between `T` and `Option<T>` (typify makes a
-    /// field `Option<T>` when it is optional or nullable).
+    /// A generated field whose type changes: between `T` and `Option<T>` (typify makes
+    /// a field `Option<T>` when it is optional or nullable), or between `String` and a
+    /// validated newtype (typify makes one for a string with `minLength`, `maxLength`
+    /// or `pattern`).
     FieldType,
-    /// A generated field that is `Option<T>` before and after the change.
+    /// A generated field whose type stays the same: `Option<T>` before and after, or a
+    /// validated newtype before and after.
     SameFieldType,
     /// A hand-written enum with a catch-all variant (`ContactKind`, `ErrorCode`).
     OpenEnum,
@@ -155,6 +159,33 @@ pub const RULES: &[Rule] = &[
     rule("request-property-enum-value-removed", Err, ClosedEnum, Major, "a variant is removed"),
     rule("request-property-enum-value-added", Info, OpenEnum, Minor, "a new variant"),
     rule("request-property-enum-value-added", Info, ClosedEnum, Major, "a new variant breaks exhaustive matches"),
+    // String constraints. ContactPatch checks none (the server does); a generated field
+    // becomes a validated newtype when it gains its first one, and stops being one when
+    // it loses its last.
+    rule("request-property-max-length-set", Warn, Builder, Patch, "ContactPatch does not check lengths: the server rejects longer values"),
+    rule("request-property-max-length-set", Warn, FieldType, Major, "the field becomes a validated newtype"),
+    rule("request-property-max-length-set", Warn, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-max-length-unset", Info, Builder, Patch, "ContactPatch does not check lengths"),
+    rule("request-property-max-length-unset", Info, FieldType, Major, "the field's newtype becomes a String"),
+    rule("request-property-max-length-unset", Info, SameFieldType, Patch, "the field's newtype drops the bound"),
+    rule("request-property-max-length-decreased", Err, Builder, Patch, "ContactPatch does not check lengths: the server rejects longer values"),
+    rule("request-property-max-length-decreased", Err, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-max-length-increased", Info, Builder, Patch, "ContactPatch does not check lengths"),
+    rule("request-property-max-length-increased", Info, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-min-length-increased", Err, Builder, Patch, "ContactPatch does not check lengths: the server rejects shorter values"),
+    rule("request-property-min-length-increased", Err, FieldType, Major, "the field becomes a validated newtype"),
+    rule("request-property-min-length-increased", Err, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-min-length-decreased", Info, Builder, Patch, "ContactPatch does not check lengths"),
+    rule("request-property-min-length-decreased", Info, FieldType, Major, "the field's newtype becomes a String"),
+    rule("request-property-min-length-decreased", Info, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-pattern-added", Warn, Builder, Patch, "ContactPatch does not check patterns: the server rejects values that do not match"),
+    rule("request-property-pattern-added", Warn, FieldType, Major, "the field becomes a validated newtype; heffl-sdk then needs the regress crate"),
+    rule("request-property-pattern-added", Warn, SameFieldType, Patch, "the field's newtype checks the pattern"),
+    rule("request-property-pattern-removed", Info, Builder, Patch, "ContactPatch does not check patterns"),
+    rule("request-property-pattern-removed", Info, FieldType, Major, "the field's newtype becomes a String"),
+    rule("request-property-pattern-removed", Info, SameFieldType, Patch, "the field's newtype drops the pattern"),
+    rule("request-property-pattern-changed", Warn, Builder, Patch, "ContactPatch does not check patterns: the server decides"),
+    rule("request-property-pattern-changed", Warn, SameFieldType, Patch, "the field's newtype checks the new pattern"),
     // Response properties
     rule("response-required-property-removed", Err, OpenStruct, Major, "a public field is removed"),
     rule("response-required-property-removed", Err, ClosedStruct, Major, "a public field is removed"),
@@ -588,6 +619,9 @@ impl Differ<'_> {
         let new = view(self.new, new_schema, new_at.clone());
         if let Some(property) = &property {
             self.property(name, &old, &new, &new_at, property);
+            if self.direction == Direction::Request {
+                self.string_constraints(name, &old, &new, &new_at, property.container);
+            }
             if let Some(what) = type_change(&old, &new) {
                 let side = self.side();
                 self.report(
@@ -712,6 +746,75 @@ impl Differ<'_> {
         for (_, suffix, what) in changes.into_iter().filter(|(changed, ..)| *changed) {
             let message = format!("{side} property `{name}` {what}");
             self.report(&format!("{side}-property-{suffix}"), exposure, at, message);
+        }
+    }
+
+    /// `minLength`, `maxLength` and `pattern` of a request property set, changed or
+    /// removed. Response schemas carry none (`validate` refuses them).
+    fn string_constraints(
+        &mut self,
+        name: &str,
+        old: &View,
+        new: &View,
+        at: &Pointer,
+        container: Exposure,
+    ) {
+        let length = |v: &View, key: &str| v.schema.get(key).and_then(Value::as_u64);
+        let (old_max, new_max) = (length(old, "maxLength"), length(new, "maxLength"));
+        // An absent minLength is 0, as in oasdiff.
+        let (old_min, new_min) = (
+            length(old, "minLength").unwrap_or(0),
+            length(new, "minLength").unwrap_or(0),
+        );
+        let (old_pattern, new_pattern) = (old.str("pattern"), new.str("pattern"));
+        let max_length = match (old_max, new_max) {
+            (None, Some(n)) => Some(("max-length-set", format!("maxLength was set to {n}"))),
+            (Some(o), None) => Some(("max-length-unset", format!("maxLength {o} was removed"))),
+            (Some(o), Some(n)) if n < o => Some((
+                "max-length-decreased",
+                format!("maxLength was decreased from {o} to {n}"),
+            )),
+            (Some(o), Some(n)) if n > o => Some((
+                "max-length-increased",
+                format!("maxLength was increased from {o} to {n}"),
+            )),
+            _ => None,
+        };
+        let min_length = match old_min.cmp(&new_min) {
+            Ordering::Less => Some((
+                "min-length-increased",
+                format!("minLength was increased from {old_min} to {new_min}"),
+            )),
+            Ordering::Greater => Some((
+                "min-length-decreased",
+                format!("minLength was decreased from {old_min} to {new_min}"),
+            )),
+            Ordering::Equal => None,
+        };
+        let pattern = match (old_pattern, new_pattern) {
+            (None, Some(n)) => Some(("pattern-added", format!("pattern {n:?} was added"))),
+            (Some(o), None) => Some(("pattern-removed", format!("pattern {o:?} was removed"))),
+            (Some(o), Some(n)) if o != n => Some((
+                "pattern-changed",
+                format!("pattern changed from {o:?} to {n:?}"),
+            )),
+            _ => None,
+        };
+        let constrained = |v: &View| {
+            ["minLength", "maxLength", "pattern"]
+                .iter()
+                .any(|key| v.schema.get(*key).is_some())
+        };
+        let exposure = if container == Builder {
+            Builder
+        } else if constrained(old) != constrained(new) {
+            FieldType
+        } else {
+            SameFieldType
+        };
+        for (suffix, what) in [max_length, min_length, pattern].into_iter().flatten() {
+            let message = format!("request property `{name}`: {what}");
+            self.report(&format!("request-property-{suffix}"), exposure, at, message);
         }
     }
 
