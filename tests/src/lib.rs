@@ -6,6 +6,7 @@
 //! binary of its own: it needs the process's one global subscriber.
 #![cfg(test)]
 
+mod auto_traits;
 mod bulk;
 mod decode;
 mod e2e;
