@@ -114,10 +114,14 @@ impl Client {
 
     /// Updates a contact: `PATCH /contacts/{id}` with exactly the fields `patch` sets.
     ///
-    /// `id` is the contact's `clt_` id. An empty id, `.` or `..` is refused before
-    /// anything is sent; every other id is percent-encoded into the path. The call
-    /// waits for the rate limit, retries what the [`RetryPolicy`] allows, and ends
-    /// after the call timeout at the latest.
+    /// `id` is the contact's `clt_` id. An empty id, `.`, `..` or an id with a `\` is
+    /// refused before anything is sent; every other id is percent-encoded into the
+    /// path. The call waits for the rate limit, retries what the [`RetryPolicy`]
+    /// allows, and ends after the call timeout at the latest.
+    ///
+    /// Dropping the future cancels the call. If a request was already on its way,
+    /// the server may or may not have applied it; the same patch sent again ends in
+    /// the same state, so repeating the call is safe.
     pub async fn update_contact(&self, id: &str, patch: &ContactPatch) -> Result<Contact, Error> {
         let id = contact_id::check(id)?;
         let span = tracing::info_span!(
