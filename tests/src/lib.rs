@@ -13,6 +13,7 @@ mod e2e;
 mod errors;
 mod generated_client;
 mod mock_contract;
+mod msrv;
 mod patch;
 mod redaction;
 mod reliability;
