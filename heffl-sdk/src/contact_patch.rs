@@ -9,8 +9,9 @@ use crate::{Error, Patch, custom_fields::CustomFieldChanges, types::BillingAddre
 /// A partial update of a contact.
 ///
 /// Only what you set is sent: a new `ContactPatch` sends `{}` and changes nothing.
-/// Fields the API lets you clear have a `clear_` method that sends `null`; fields it
-/// does not let you clear have none, so `null` cannot be sent by accident.
+/// Fields the API lets you clear have a `clear_` method that sends `null`, and a
+/// `set_` method that takes a [`Patch`] worked out elsewhere; fields it does not let
+/// you clear have neither, so `null` cannot be sent by accident.
 ///
 /// ```
 /// use heffl_sdk::ContactPatch;
@@ -186,6 +187,37 @@ impl ContactPatch {
     /// Unlinks the contact from its company: sends `"companyId": null`.
     pub fn clear_company(mut self) -> Self {
         self.company_id = Patch::Null;
+        self
+    }
+
+    /// Sets, clears or leaves the email address as `email` says: for code that has
+    /// worked out the change already, such as a sync from another system.
+    ///
+    /// ```
+    /// use heffl_sdk::{ContactPatch, Patch};
+    ///
+    /// fn email_change(before: Option<&str>, after: Option<&str>) -> Patch<String> {
+    ///     match after {
+    ///         _ if after == before => Patch::Absent,
+    ///         None => Patch::Null,
+    ///         Some(email) => Patch::Value(email.to_owned()),
+    ///     }
+    /// }
+    ///
+    /// let removed = ContactPatch::new().set_email(email_change(Some("a@b.co"), None));
+    /// assert_eq!(serde_json::to_string(&removed).unwrap(), r#"{"email":null}"#);
+    /// let same = ContactPatch::new().set_email(email_change(Some("a@b.co"), Some("a@b.co")));
+    /// assert!(same.is_empty());
+    /// ```
+    pub fn set_email(mut self, email: Patch<String>) -> Self {
+        self.email = email;
+        self
+    }
+
+    /// Links, unlinks or leaves the company as `company_id` says; see
+    /// [`set_email`](Self::set_email).
+    pub fn set_company_id(mut self, company_id: Patch<String>) -> Self {
+        self.company_id = company_id;
         self
     }
 

@@ -1,8 +1,8 @@
 //! The exact bytes the SDK puts on the wire for each kind of patch, as received by
 //! the mock over loopback. A field that is not set must not appear; `null` appears
-//! only where a `clear_` method asked for it.
+//! only where a `clear_` method or a `Patch::Null` asked for it.
 
-use heffl_sdk::{BillingAddress, ContactPatch, mock::MockServer};
+use heffl_sdk::{BillingAddress, ContactPatch, Patch, mock::MockServer};
 use serde_json::json;
 
 use crate::support::{last_body, mock_and_client};
@@ -124,4 +124,20 @@ async fn request_carries_the_key_json_and_a_user_agent_but_no_api_version() {
         "Heffl versions by path, not by header"
     );
     assert_eq!(header("authorization"), None);
+}
+
+#[tokio::test]
+async fn a_computed_patch_sends_exactly_what_it_holds() {
+    let cases = [
+        (Patch::Absent, "{}"),
+        (Patch::Null, r#"{"companyId":null}"#),
+        (
+            Patch::Value("clt_co_acme".to_owned()),
+            r#"{"companyId":"clt_co_acme"}"#,
+        ),
+    ];
+    for (company, expected) in cases {
+        let body = wire_body(ContactPatch::new().set_company_id(company.clone())).await;
+        assert_eq!(body, expected, "{company:?}");
+    }
 }
