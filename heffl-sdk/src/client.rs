@@ -379,16 +379,21 @@ impl ClientBuilder {
         )?;
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             // A redirect would carry x-api-key to wherever it points (reqwest strips
             // only Authorization), and a 303 would turn the PATCH into a GET that
             // "succeeds" without applying anything. A 3xx is reported instead.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(connect_timeout)
-            .timeout(attempt_timeout)
-            .build()
-            .map_err(Error::from_reqwest)?;
+            .timeout(attempt_timeout);
+        if Url::parse(&base_url).is_ok_and(|url| is_loopback(&url)) {
+            // HTTP_PROXY or ALL_PROXY would otherwise take loopback requests too,
+            // handing the key (over plain http, readable) to the proxy, which cannot
+            // reach our loopback anyway.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(Error::from_reqwest)?;
         let shared = Shared {
             http,
             base_url,
@@ -480,10 +485,15 @@ fn checked_base_url(base_url: &str, allow_remote_http: bool) -> Result<String, E
 }
 
 fn is_loopback(url: &Url) -> bool {
-    // The parser has lowercased the host and put an IPv6 address in brackets.
+    // The parser has lowercased the host and put an IPv6 address in brackets;
+    // `localhost.` is `localhost` written as a fully qualified name.
     let host = url.host_str().unwrap_or_default();
+    let host = host.strip_suffix('.').unwrap_or(host);
     let address = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost" || address.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || address
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 #[cfg(test)]
@@ -547,6 +557,8 @@ mod tests {
             "http://localhost:8080/api/v2",
             "http://LOCALHOST/api/v2",
             "http://[::1]:8080/api/v2",
+            "http://localhost./api/v2",
+            "http://[::ffff:127.0.0.1]/api/v2",
         ] {
             assert!(checked_base_url(local, false).is_ok(), "{local}");
         }
