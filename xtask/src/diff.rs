@@ -178,9 +178,15 @@ pub const RULES: &[Rule] = &[
     rule("request-property-min-length-decreased", Info, Builder, Patch, "ContactPatch does not check lengths"),
     rule("request-property-min-length-decreased", Info, FieldType, Major, "the field's newtype becomes a String"),
     rule("request-property-min-length-decreased", Info, SameFieldType, Patch, "the field's newtype checks the new bound"),
+    rule("request-property-min-length-set", Info, Builder, Patch, "ContactPatch does not check lengths"),
+    rule("request-property-min-length-set", Info, FieldType, Major, "the field becomes a validated newtype (typify makes one even for minLength 0)"),
+    rule("request-property-min-length-set", Info, SameFieldType, Patch, "the field's newtype already checks other constraints"),
+    rule("request-property-min-length-unset", Info, Builder, Patch, "ContactPatch does not check lengths"),
+    rule("request-property-min-length-unset", Info, FieldType, Major, "the field's newtype becomes a String"),
+    rule("request-property-min-length-unset", Info, SameFieldType, Patch, "the field's newtype keeps its other constraints"),
     rule("request-property-pattern-added", Warn, Builder, Patch, "ContactPatch does not check patterns: the server rejects values that do not match"),
     rule("request-property-pattern-added", Warn, FieldType, Major, "the field becomes a validated newtype; heffl-sdk then needs the regress crate"),
-    rule("request-property-pattern-added", Warn, SameFieldType, Patch, "the field's newtype checks the pattern"),
+    rule("request-property-pattern-added", Warn, SameFieldType, Patch, "the field's newtype checks the pattern; heffl-sdk needs the regress crate if it has no pattern yet"),
     rule("request-property-pattern-removed", Info, Builder, Patch, "ContactPatch does not check patterns"),
     rule("request-property-pattern-removed", Info, FieldType, Major, "the field's newtype becomes a String"),
     rule("request-property-pattern-removed", Info, SameFieldType, Patch, "the field's newtype drops the pattern"),
@@ -212,12 +218,13 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The rule for `id` as the Rust API exposes it. A spec can put a schema where our Rust
-/// types never do (a request type in a response); then the first row for `id` stands.
+/// types never do (a request type in a response); then the row for `id` with the
+/// largest bump stands, so that an unforeseen case errs towards a major release.
 fn lookup(id: &str, exposure: Exposure) -> &'static Rule {
     RULES
         .iter()
         .find(|r| r.id == id && r.exposure == exposure)
-        .or_else(|| RULES.iter().find(|r| r.id == id))
+        .or_else(|| RULES.iter().filter(|r| r.id == id).max_by_key(|r| r.bump))
         // The comparisons below only name ids from the table.
         .unwrap_or_else(|| panic!("no rule {id} in diff::RULES"))
 }
@@ -646,7 +653,15 @@ impl Differ<'_> {
             } else {
                 format!("{name}/items")
             };
-            self.schemas(&items, old.at.push("items"), new.at.push("items"), None);
+            // Items are a property that is always present, held by the same Rust type
+            // as their array: `Vec<T>` changes with `T`.
+            let items_property = property.map(|p| Property {
+                was_required: true,
+                is_required: true,
+                container: p.container,
+            });
+            let (old_items, new_items) = (old.at.push("items"), new.at.push("items"));
+            self.schemas(&items, old_items, new_items, items_property);
         }
     }
 
@@ -761,11 +776,7 @@ impl Differ<'_> {
     ) {
         let length = |v: &View, key: &str| v.schema.get(key).and_then(Value::as_u64);
         let (old_max, new_max) = (length(old, "maxLength"), length(new, "maxLength"));
-        // An absent minLength is 0, as in oasdiff.
-        let (old_min, new_min) = (
-            length(old, "minLength").unwrap_or(0),
-            length(new, "minLength").unwrap_or(0),
-        );
+        let (old_min, new_min) = (length(old, "minLength"), length(new, "minLength"));
         let (old_pattern, new_pattern) = (old.str("pattern"), new.str("pattern"));
         let max_length = match (old_max, new_max) {
             (None, Some(n)) => Some(("max-length-set", format!("maxLength was set to {n}"))),
@@ -780,16 +791,25 @@ impl Differ<'_> {
             )),
             _ => None,
         };
-        let min_length = match old_min.cmp(&new_min) {
-            Ordering::Less => Some((
+        // An absent minLength is 0, as in oasdiff; but typify makes a newtype even for
+        // `minLength: 0`, so setting or removing it is a change of its own.
+        let (o, n) = (old_min.unwrap_or(0), new_min.unwrap_or(0));
+        let min_length = match (o.cmp(&n), old_min, new_min) {
+            (Ordering::Less, ..) => Some((
                 "min-length-increased",
-                format!("minLength was increased from {old_min} to {new_min}"),
+                format!("minLength was increased from {o} to {n}"),
             )),
-            Ordering::Greater => Some((
+            (Ordering::Greater, ..) => Some((
                 "min-length-decreased",
-                format!("minLength was decreased from {old_min} to {new_min}"),
+                format!("minLength was decreased from {o} to {n}"),
             )),
-            Ordering::Equal => None,
+            (Ordering::Equal, None, Some(_)) => {
+                Some(("min-length-set", "minLength 0 was set".to_owned()))
+            }
+            (Ordering::Equal, Some(_), None) => {
+                Some(("min-length-unset", "minLength 0 was removed".to_owned()))
+            }
+            (Ordering::Equal, ..) => None,
         };
         let pattern = match (old_pattern, new_pattern) {
             (None, Some(n)) => Some(("pattern-added", format!("pattern {n:?} was added"))),
