@@ -1,19 +1,17 @@
 //! What async code needs of the SDK's types: clients, patches, contacts and errors
-//! cross threads, calls can be spawned, and `Error` works with `?` into
-//! `Box<dyn Error + Send + Sync>` and anyhow. These tests fail by not compiling.
+//! cross threads, calls and batches can be spawned, and `Error` works with `?` into
+//! `Box<dyn Error + Send + Sync>`. These tests fail by not compiling.
 
 use std::{error::Error as StdError, future::IntoFuture};
 
 use heffl_sdk::{
-    BulkReport, Client, ClientBuilder, Contact, ContactPatch, Error, Patch, RateLimit, RetryPolicy,
-    mock::MockServer,
+    BulkReport, BulkUpdate, Client, ClientBuilder, Contact, ContactPatch, Error, Patch, Progress,
+    RateLimit, RetryPolicy, UpdateOutcome, mock::MockServer,
 };
 
 fn shared_across_threads<T: Send + Sync + 'static>() {}
 
 fn a_std_error<E: StdError + Send + Sync + 'static>() {}
-
-fn spawnable<F: std::future::Future + Send + 'static>(_: &F) {}
 
 #[test]
 fn public_types_can_be_shared_across_threads() {
@@ -26,7 +24,15 @@ fn public_types_can_be_shared_across_threads() {
     shared_across_threads::<RateLimit>();
     shared_across_threads::<RetryPolicy>();
     shared_across_threads::<BulkReport>();
+    shared_across_threads::<UpdateOutcome>();
+    shared_across_threads::<Progress>();
     shared_across_threads::<MockServer>();
+}
+
+#[test]
+fn a_batch_can_move_to_another_thread() {
+    fn sendable<T: Send>() {}
+    sendable::<BulkUpdate<'static>>();
 }
 
 #[test]
@@ -49,13 +55,11 @@ async fn calls_and_batches_can_be_spawned() {
                 .await
         }
     };
-    spawnable(&call);
     let contact = tokio::spawn(call).await.unwrap().unwrap();
     assert_eq!(contact.job_title.as_deref(), Some("spawned"));
 
     let batch = client
         .update_contacts([("clt_grace", ContactPatch::new().job_title("batched"))])
         .into_future();
-    spawnable(&batch);
     assert!(tokio::spawn(batch).await.unwrap().all_succeeded());
 }

@@ -161,4 +161,8 @@ async fn bodies_are_not_logged_unless_asked_for() {
         !everything.contains("Confidential title"),
         "a body was logged:\n{everything}"
     );
+    assert!(
+        !everything.contains(MockServer::API_KEY),
+        "a key leaked into the trace output:\n{everything}"
+    );
 }
