@@ -7,8 +7,11 @@
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl, TypePatch};
 
-/// The spec `build.rs` reads, relative to the `heffl-sdk` crate.
-pub const SPEC_PATH: &str = "../openapi/heffl-contacts.json";
+/// The spec `build.rs` reads, relative to the `heffl-sdk` crate: a symlink to
+/// `../openapi/heffl-contacts.json`, the one spec, which only xtask writes. Cargo
+/// packages what a symlink inside the crate points to, but nothing outside the crate,
+/// so the link is how the published crate carries its spec.
+pub const SPEC_PATH: &str = "heffl-contacts.json";
 
 /// Generates the formatted client for `spec`, or says why progenitor cannot.
 pub fn generate(spec: &openapiv3::OpenAPI) -> Result<String, String> {

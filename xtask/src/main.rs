@@ -349,6 +349,15 @@ fn check(ws: &Workspace) -> Result<(), String> {
             "{spec_name} is not normalized (first difference on line {line}): run `cargo xtask import {spec_name}`, review the diff and commit it"
         )),
     }
+    // A copy in place of the link would build the SDK from a spec xtask never writes.
+    let link = ws.sdk_spec_link();
+    if fs::canonicalize(&link).ok() != fs::canonicalize(&spec_path).ok() {
+        failures.push(format!(
+            "{} is not a link to {spec_name}: build.rs reads it, so the SDK would be built from another spec; run `ln -sf ../{spec_name} {}`",
+            ws.display(&link),
+            ws.display(&link),
+        ));
+    }
 
     println!("\n== check 2/3: cargo xtask validate");
     let findings = validate_document(&doc);

@@ -28,17 +28,15 @@ impl Workspace {
             .ok_or_else(|| format!("{} is not inside the heffl-sdk workspace", cwd.display()))
     }
 
-    /// The spec `build.rs` reads (`openapi/heffl-contacts.json`).
+    /// The spec (`openapi/heffl-contacts.json`); `build.rs` reads it through the
+    /// symlink `heffl-sdk/heffl-contacts.json`.
     pub fn spec(&self) -> PathBuf {
-        // SPEC_PATH is relative to the heffl-sdk crate; join and tidy the `..`.
-        let mut path = self.root.clone();
-        for part in Path::new(codegen::SPEC_PATH).components() {
-            match part {
-                std::path::Component::ParentDir => {}
-                other => path.push(other),
-            }
-        }
-        path
+        self.root.join("openapi/heffl-contacts.json")
+    }
+
+    /// The path `build.rs` reads the spec from, which must lead to [`spec`](Self::spec).
+    pub fn sdk_spec_link(&self) -> PathBuf {
+        self.root.join("heffl-sdk").join(codegen::SPEC_PATH)
     }
 
     /// The covered operations.

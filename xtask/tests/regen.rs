@@ -29,7 +29,8 @@ fn e2e_dir() -> PathBuf {
     target.join("regen-e2e")
 }
 
-/// Copies the workspace's sources (not `target/`, not `.git`, no pending snapshots).
+/// Copies the workspace's sources (not `target/`, not `.git`, no pending snapshots),
+/// symlinks as symlinks.
 fn copy_workspace(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -42,7 +43,11 @@ fn copy_workspace(from: &Path, to: &Path) {
         {
             continue;
         }
-        if entry.file_type().unwrap().is_dir() {
+        let file_type = entry.file_type().unwrap();
+        if file_type.is_symlink() {
+            // heffl-sdk/heffl-contacts.json must stay a link to the copy's spec.
+            std::os::unix::fs::symlink(fs::read_link(&source).unwrap(), &dest).unwrap();
+        } else if file_type.is_dir() {
             fs::create_dir_all(&dest).unwrap();
             copy_workspace(&source, &dest);
         } else {
