@@ -15,7 +15,7 @@ use tracing::Instrument;
 
 use crate::{
     BulkUpdate, Contact, ContactPatch, Error, RateLimitBudget, RetryPolicy, contact_id,
-    pacing::Pacer, transport,
+    pacing::Pacer, redact::Redactor, transport,
 };
 
 /// Where the Heffl API v2 lives.
@@ -56,6 +56,8 @@ struct Shared {
     base_url: String,
     /// Marked sensitive, so reqwest and `http` print it as `Sensitive`.
     api_key: HeaderValue,
+    /// Masks the key in what errors quote and what is logged.
+    redactor: Redactor,
     connect_timeout: Duration,
     attempt_timeout: Duration,
     pacer: Pacer,
@@ -132,7 +134,10 @@ impl Client {
             attempts = tracing::field::Empty,
         );
         if self.shared.log_bodies {
-            let body = serde_json::to_string(patch).unwrap_or_default();
+            let body = self
+                .shared
+                .redactor
+                .text(&serde_json::to_string(patch).unwrap_or_default());
             tracing::debug!(parent: &span, %body, "request body");
         }
         let attempts = AtomicU32::new(0);
@@ -222,6 +227,7 @@ impl Client {
                 &shared.http,
                 &shared.base_url,
                 &shared.api_key,
+                &shared.redactor,
                 id,
                 patch,
             )
@@ -238,6 +244,7 @@ impl Client {
                 Ok(contact) => {
                     if shared.log_bodies {
                         let body = serde_json::to_string(&contact).unwrap_or_default();
+                        let body = shared.redactor.text(&body);
                         tracing::debug!(parent: &span, %body, "response body");
                     }
                     return Ok(contact);
@@ -373,6 +380,7 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let api_key = api_key_header(self.api_key.as_deref())?;
+        let redactor = Redactor::new(self.api_key.as_deref().unwrap_or_default());
         let base_url = checked_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             self.allow_remote_http,
@@ -398,6 +406,7 @@ impl ClientBuilder {
             http,
             base_url,
             api_key,
+            redactor,
             connect_timeout,
             attempt_timeout,
             pacer: Pacer::new(self.rate_limit),

@@ -40,6 +40,7 @@ pub mod mock;
 mod pacing;
 mod patch;
 mod rate_limit;
+mod redact;
 mod retry;
 mod transport;
 

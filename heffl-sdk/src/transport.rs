@@ -14,6 +14,7 @@ use reqwest::{
 
 use crate::{
     ContactPatch, Error, RateLimit, generated,
+    redact::Redactor,
     types::{Contact, ErrorBody, ErrorResponse},
 };
 
@@ -104,6 +105,7 @@ pub(crate) async fn update_contact(
     http: &reqwest::Client,
     base_url: &str,
     api_key: &HeaderValue,
+    redactor: &Redactor,
     id: &str,
     patch: &ContactPatch,
 ) -> Attempt {
@@ -111,7 +113,7 @@ pub(crate) async fn update_contact(
     let client = generated::Client::new_with_client(base_url, http.clone(), context.clone());
     let result = match client.update_contact(id, patch).await {
         Ok(response) => Ok(response.into_inner()),
-        Err(error) => from_generated_error(error, &context).await,
+        Err(error) => from_generated_error(error, &context, redactor).await,
     };
     Attempt {
         result,
@@ -122,20 +124,23 @@ pub(crate) async fn update_contact(
 
 /// Maps what progenitor reports as an error to our result. Usually an error, but a
 /// success status the spec does not list (such as 201) still carries the contact.
+///
+/// Whatever the error quotes of the response (body, envelope, decoder message) has
+/// the key masked.
 async fn from_generated_error(
     error: progenitor_client::Error<ErrorResponse>,
     context: &CallContext,
+    redactor: &Redactor,
 ) -> Result<Contact, Error> {
     use progenitor_client::Error as Generated;
 
     let head = context.response.get();
-    let redact = |body: &[u8]| redact(body, context.api_key.as_bytes());
+    let rate_limit = context.rate_limit();
     Err(match error {
         Generated::ErrorResponse(response) => {
-            let rate_limit = context.rate_limit();
             let status = response.status();
-            let envelope = redact_envelope(response.into_inner().error, context.api_key.as_bytes());
-            Error::api(status, rate_limit, Some(envelope), None)
+            let envelope = redacted_envelope(response.into_inner().error, redactor);
+            Error::api(status, rate_limit, envelope, None)
         }
         Generated::UnexpectedResponse(response) => {
             let status = response.status();
@@ -147,88 +152,53 @@ async fn from_generated_error(
                 Err(_) => Vec::new(),
             };
             if status.is_success() {
-                return serde_json::from_slice::<Contact>(&body)
-                    .map_err(|source| Error::decode(status, redact(&body), source));
+                return serde_json::from_slice::<Contact>(&body).map_err(|source| {
+                    Error::decode(status, redactor.bytes(&body), redactor.error(&source))
+                });
             }
             // A status the spec does not list may still carry the envelope.
             match serde_json::from_slice::<ErrorResponse>(&body) {
                 Ok(envelope) => {
-                    let envelope = redact_envelope(envelope.error, context.api_key.as_bytes());
-                    Error::api(status, context.rate_limit(), Some(envelope), None)
+                    let envelope = redacted_envelope(envelope.error, redactor);
+                    Error::api(status, rate_limit, envelope, None)
                 }
-                Err(_) => Error::api(status, context.rate_limit(), None, Some(redact(&body))),
+                Err(_) => Error::api(status, rate_limit, None, Some(redactor.bytes(&body))),
             }
         }
         Generated::InvalidResponsePayload(body, decode_error) => match head {
-            Some(head) if head.status.is_success() => {
-                Error::decode(head.status, redact(&body), decode_error)
-            }
-            Some(head) => Error::api(head.status, context.rate_limit(), None, Some(redact(&body))),
-            None => Error::transport(format!("undecodable response: {decode_error}")),
+            Some(head) if head.status.is_success() => Error::decode(
+                head.status,
+                redactor.bytes(&body),
+                redactor.error(&decode_error),
+            ),
+            Some(head) => Error::api(head.status, rate_limit, None, Some(redactor.bytes(&body))),
+            None => Error::transport(format!(
+                "undecodable response: {}",
+                redactor.error(&decode_error)
+            )),
         },
         Generated::ResponseBodyError(source) => match head {
             // The body broke off after a success status: the update was applied.
             Some(head) if head.status.is_success() => {
                 Error::decode(head.status, Vec::new(), source)
             }
-            Some(head) => Error::api(head.status, context.rate_limit(), None, Some(Vec::new())),
+            Some(head) => Error::api(head.status, rate_limit, None, Some(Vec::new())),
             None => Error::from_reqwest(source),
         },
         Generated::CommunicationError(source) => Error::from_reqwest(source),
         Generated::InvalidRequest(message) => Error::invalid_input("request", message),
-        other => Error::transport(other.to_string()),
+        other => Error::transport(redactor.text(&other.to_string())),
     })
 }
 
-/// The envelope's texts with the key masked: they are shown in `Display`, and a
-/// server may well say "invalid key <the key>".
-fn redact_envelope(mut envelope: ErrorBody, secret: &[u8]) -> ErrorBody {
-    let mask = |text: &mut String| {
-        if let Ok(masked) = String::from_utf8(redact(text.as_bytes(), secret)) {
-            *text = masked;
-        }
-    };
-    mask(&mut envelope.message);
-    if let Some(details) = envelope.details.as_mut() {
-        for issue in &mut details.issues {
-            mask(&mut issue.message);
-            if let Some(field) = issue.field.as_mut() {
-                mask(field);
-            }
-        }
-    }
-    envelope
-}
-
-/// Replaces every occurrence of the API key in a body we may quote: a misbehaving
-/// proxy can echo request headers into an error page.
-fn redact(body: &[u8], secret: &[u8]) -> Vec<u8> {
-    const MASK: &[u8] = b"[redacted]";
-    if secret.is_empty() {
-        return body.to_vec();
-    }
-    let mut out = Vec::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = rest
-        .windows(secret.len())
-        .position(|window| window == secret)
-    {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(MASK);
-        rest = &rest[at + secret.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn redact_masks_every_occurrence_of_the_secret() {
-        let body = b"<h1>bad key heffl_user_s3cret</h1> (heffl_user_s3cret)";
-        let out = redact(body, b"heffl_user_s3cret");
-        assert_eq!(out, b"<h1>bad key [redacted]</h1> ([redacted])");
-    }
+/// The envelope with the key masked in every string: its code, message and issues
+/// are shown in `Display`, its details to whoever asks, and a server may well say
+/// "invalid key <the key>" in any of them.
+fn redacted_envelope(envelope: ErrorBody, redactor: &Redactor) -> Option<ErrorBody> {
+    let mut value = serde_json::to_value(&envelope).ok()?;
+    redactor.json(&mut value);
+    // Only the contents of strings changed, and every string in the envelope takes
+    // any text, so this reads back; if it ever did not, the envelope is left out
+    // rather than shown unmasked.
+    serde_json::from_value(value).ok()
 }

@@ -99,3 +99,46 @@ fn a_base_url_error_does_not_quote_the_url() {
         assert_hidden(&format!("{error} {error:?}"));
     }
 }
+
+#[tokio::test]
+async fn a_decode_error_quoting_an_echoed_key_is_masked() {
+    // serde_json's message quotes the string it failed on; here that is the key.
+    let mock = MockServer::start().await;
+    let client = secret_client(&mock);
+    let body = format!(
+        r#"{{"id":"clt_ada","name":"Ada","number":"C-1","firstName":"Ada","openingBalance":"{SECRET}","showJobAmountToWorker":false,"isClientPortalEnabled":false}}"#
+    );
+    mock.inject(Fault::status(200).with_body("application/json", body));
+    let error = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert!(error.is_decode(), "{error:?}");
+    let source = std::error::Error::source(&error).map(ToString::to_string);
+    assert!(
+        source.as_deref().is_some_and(|s| s.contains("[redacted]")),
+        "{source:?}"
+    );
+    assert_hidden(&format!("{error} {error:?} {source:?}"));
+    assert_hidden(&String::from_utf8_lossy(error.body().unwrap()));
+}
+
+#[tokio::test]
+async fn a_key_echoed_anywhere_in_the_envelope_is_masked() {
+    let mock = MockServer::start().await;
+    let client = secret_client(&mock);
+    let body = format!(
+        r#"{{"error":{{"code":"BAD_KEY_{SECRET}","message":"no","details":{{"issues":[{{"field":"{SECRET}","message":"{SECRET}"}}],"{SECRET}":1}}}}}}"#
+    );
+    mock.inject(Fault::status(401).with_body("application/json", body));
+    let error = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert!(
+        format!("{error:?}").contains("BAD_KEY_[redacted]"),
+        "{error:?}"
+    );
+    assert_hidden(&format!("{error} {error:?}"));
+}
