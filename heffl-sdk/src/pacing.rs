@@ -4,9 +4,12 @@
 //! when a request arrives, so the client cannot know where they begin; it can make
 //! sure that no stretch of one window's length ever holds more than the limit of its
 //! own requests, which keeps every server window within the limit too. The limit and
-//! the window length are learned from the `RateLimit-*` headers (the window is the
-//! longest `RateLimit-Reset` seen); until a response carries them, the configured
-//! local limit applies. `RateLimit-Remaining: 0` that our own requests do not explain
+//! the window length are learned from the `RateLimit-*` headers; until a response
+//! carries them, the configured local limit applies. The window's length is what
+//! `RateLimit-Reset` says on the first response of a window (`Remaining` one below
+//! `Limit`); any other response may stretch it, but never past the configured window,
+//! so that one odd header (a gateway's, or a timestamp read with a skewed clock)
+//! cannot slow the client down for good. `RateLimit-Remaining: 0` that our own requests do not explain
 //! (another process using the same key), or a 429, blocks sending until the reset.
 
 use std::{
@@ -52,6 +55,9 @@ pub(crate) struct Pacer {
 #[derive(Debug)]
 struct State {
     budget: RateLimitBudget,
+    /// The window the client was configured with: as far as a response that is not
+    /// the first of its window can stretch the learned one.
+    configured_window: Duration,
     learned_from_headers: bool,
     /// When our most recent requests were sent, oldest first; at most `limit`.
     sent: VecDeque<Instant>,
@@ -67,6 +73,7 @@ impl Pacer {
         budget.window = budget.window.min(MAX_WINDOW);
         Pacer {
             state: Mutex::new(State {
+                configured_window: budget.window,
                 budget,
                 learned_from_headers: false,
                 sent: VecDeque::new(),
@@ -157,13 +164,22 @@ impl State {
             return;
         };
         let reset = rate_limit.reset.unwrap_or_default();
-        if !self.learned_from_headers {
+        // Right after a window opens, its reset is its length. Later in the window the
+        // reset is shorter than that, and says only "at least this long".
+        let opens_window = rate_limit
+            .remaining
+            .is_some_and(|remaining| remaining.saturating_add(1) >= u64::from(limit));
+        let window = if opens_window {
+            reset
+        } else if !self.learned_from_headers {
             // The configured budget was a guess; the server's word replaces it.
-            self.learned_from_headers = true;
-            self.budget.window = reset;
-        }
+            reset.min(self.configured_window)
+        } else {
+            self.budget.window.max(reset.min(self.configured_window))
+        };
+        self.learned_from_headers = true;
         self.budget.limit = limit;
-        self.budget.window = self.budget.window.max(reset).max(Duration::from_secs(1));
+        self.budget.window = window.max(Duration::from_secs(1));
         let span = self.span();
         while self.sent.len() > limit as usize
             || self
@@ -197,6 +213,7 @@ mod tests {
                 limit,
                 window: Duration::from_millis(window_ms),
             },
+            configured_window: Duration::from_millis(window_ms),
             learned_from_headers: false,
             sent: VecDeque::new(),
             blocked_until: None,
@@ -239,19 +256,44 @@ mod tests {
         );
     }
 
+    fn headers(limit: u64, remaining: Option<u64>, reset_secs: u64) -> RateLimit {
+        RateLimit {
+            limit: Some(limit),
+            remaining,
+            reset: Some(Duration::from_secs(reset_secs)),
+            ..Default::default()
+        }
+    }
+
     #[test]
-    fn the_window_is_the_longest_reset_seen() {
+    fn later_in_a_window_the_longest_reset_seen_is_the_window() {
         let mut state = budget(60, 60_000);
         let now = Instant::now();
         for reset in [20, 60, 3] {
-            let rl = RateLimit {
-                limit: Some(60),
-                reset: Some(Duration::from_secs(reset)),
-                ..Default::default()
-            };
-            state.learn(&rl, now);
+            state.learn(&headers(60, Some(30), reset), now);
         }
         assert_eq!(state.budget.window, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn an_odd_reset_later_in_a_window_stretches_it_no_further_than_configured() {
+        let mut state = budget(60, 60_000);
+        let now = Instant::now();
+        state.learn(&headers(60, Some(59), 30), now);
+        assert_eq!(state.budget.window, Duration::from_secs(30));
+        for remaining in [None, Some(10)] {
+            state.learn(&headers(60, remaining, 86_400), now);
+            assert_eq!(state.budget.window, Duration::from_secs(60));
+        }
+    }
+
+    #[test]
+    fn the_first_response_of_a_window_gives_its_length_even_after_an_odd_one() {
+        let mut state = budget(60, 60_000);
+        let now = Instant::now();
+        state.learn(&headers(60, Some(10), 86_400), now);
+        state.learn(&headers(60, Some(59), 5), now);
+        assert_eq!(state.budget.window, Duration::from_secs(5));
     }
 
     #[test]

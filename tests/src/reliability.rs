@@ -200,6 +200,29 @@ async fn pacing_handles_a_reset_given_as_a_unix_timestamp() {
 }
 
 #[tokio::test]
+async fn one_odd_reset_header_does_not_stall_the_client() {
+    // A gateway's 503 claims a day-long window; the server's own windows last 1 s.
+    let mock = MockServer::builder()
+        .rate_limit(3, Duration::from_secs(1))
+        .start()
+        .await;
+    mock.inject(
+        Fault::status(503)
+            .with_header("RateLimit-Limit", "3")
+            .with_header("RateLimit-Reset", "86400"),
+    );
+    let client = fast_retrying_client(&mock);
+    update(&client).await.unwrap();
+    let started = Instant::now();
+    updates_without_a_429(&mock, &client, 7).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "paced as if the window were longer than 1 s: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn without_headers_the_configured_local_limit_applies() {
     let mock = MockServer::builder()
         .rate_limit(5, Duration::from_secs(1))
