@@ -20,6 +20,9 @@ use crate::{
 
 /// Where the Heffl API v2 lives.
 pub const DEFAULT_BASE_URL: &str = "https://api.heffl.com/api/v2";
+/// The host and path of [`DEFAULT_BASE_URL`], to catch a base URL missing its path.
+const DEFAULT_HOST: &str = "api.heffl.com";
+const DEFAULT_PATH: &str = "/api/v2";
 /// How long to wait for a TCP (and TLS) connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one attempt may take from start to end, unless configured.
@@ -427,7 +430,13 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .field("base_url", &self.base_url)
+            // Shown only once checked, for the reason `checked_base_url` gives.
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(|url| {
+                    checked_base_url(url, true).unwrap_or_else(|_| "[invalid]".to_owned())
+                }),
+            )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("call_timeout", &self.call_timeout)
@@ -490,6 +499,13 @@ fn checked_base_url(base_url: &str, allow_remote_http: bool) -> Result<String, E
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
     }
+    // Without the path every call is a 404 that reads like an unknown contact.
+    if url.host_str() == Some(DEFAULT_HOST) && url.path().trim_end_matches('/') != DEFAULT_PATH {
+        return Err(invalid(&format!(
+            "points at {DEFAULT_HOST} without {DEFAULT_PATH}, where API v2 lives; \
+             use {DEFAULT_BASE_URL}"
+        )));
+    }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
@@ -542,6 +558,40 @@ mod tests {
             checked_base_url("https://user:hunter2@api.heffl.com/api/v2", false).unwrap_err();
         assert!(error.is_invalid_input());
         assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn the_default_base_url_is_its_host_and_path() {
+        assert_eq!(
+            DEFAULT_BASE_URL,
+            format!("https://{DEFAULT_HOST}{DEFAULT_PATH}")
+        );
+    }
+
+    #[test]
+    fn heffls_host_without_the_api_path_is_refused() {
+        for url in [
+            "https://api.heffl.com",
+            "https://api.heffl.com/v2",
+            "https://api.heffl.com/api",
+        ] {
+            let error = checked_base_url(url, false).unwrap_err();
+            assert!(error.is_invalid_input());
+            assert!(error.to_string().contains(DEFAULT_BASE_URL), "{error}");
+        }
+        assert!(checked_base_url("https://api.heffl.com/api/v2/", false).is_ok());
+        assert!(checked_base_url("https://proxy.example.com", false).is_ok());
+    }
+
+    #[test]
+    fn builder_debug_shows_only_a_checked_base_url() {
+        let shown = |url: &str| format!("{:?}", Client::builder().base_url(url));
+        assert!(
+            shown("https://api.heffl.com/api/v2/")
+                .contains(r#"Some("https://api.heffl.com/api/v2")"#)
+        );
+        assert!(shown("heffl_user_swapped").contains(r#"Some("[invalid]")"#));
+        assert!(!shown("https://x.example/?key=heffl_user_q").contains("heffl_user_q"));
     }
 
     #[test]
