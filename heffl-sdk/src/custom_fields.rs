@@ -3,7 +3,7 @@
 //! Heffl accepts only documented fields and `cf_*` keys in a request body and rejects
 //! the whole update otherwise, so keys are checked here before anything is sent.
 
-use std::{borrow::Cow, collections::BTreeMap};
+use std::{borrow::Cow, collections::BTreeMap, fmt};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, de};
@@ -42,7 +42,8 @@ impl CustomFieldChanges {
         if value.is_null() {
             return Err(Error::invalid_input(
                 format!("custom field `{key}`"),
-                "a null value would clear the field; call clear_custom_field to do that on purpose",
+                "a null value would clear the field (a NaN or infinite number is null in JSON); \
+                 call clear_custom_field to do that on purpose",
             ));
         }
         self.0.insert(key.to_owned(), value);
@@ -57,16 +58,37 @@ impl CustomFieldChanges {
 }
 
 /// Deserializing a patch from JSON must not drop a key the server would reject, so
-/// every key left over after the documented fields has to be a valid `cf_*` key.
+/// every key left over after the documented fields has to be a valid `cf_*` key; and
+/// must not pick one of two values for a key, so a repeated key is an error, as it
+/// is for documented fields.
 impl<'de> Deserialize<'de> for CustomFieldChanges {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let fields = BTreeMap::<String, Value>::deserialize(deserializer)?;
-        for key in fields.keys() {
-            check_key(key).map_err(|_| {
+        deserializer.deserialize_map(CustomFieldsVisitor)
+    }
+}
+
+struct CustomFieldsVisitor;
+
+impl<'de> de::Visitor<'de> for CustomFieldsVisitor {
+    type Value = CustomFieldChanges;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("cf_* keys with JSON values")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            check_key(&key).map_err(|_| {
                 de::Error::custom(format_args!(
                     "unknown field `{key}`: only documented fields and cf_* keys are accepted"
                 ))
             })?;
+            let value = map.next_value::<Value>()?;
+            if fields.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            fields.insert(key, value);
         }
         Ok(CustomFieldChanges(fields))
     }

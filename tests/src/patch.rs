@@ -75,3 +75,25 @@ fn a_null_inside_the_billing_address_is_an_error_not_dropped() {
         json!({"billingAddress": {"country": "GB"}})
     );
 }
+
+#[test]
+fn a_repeated_custom_field_key_is_an_error_not_a_silent_clear() {
+    let error = serde_json::from_str::<ContactPatch>(r#"{"cf_x":"kept?","cf_x":null}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("duplicate field `cf_x`"), "{error}");
+    let distinct: ContactPatch = serde_json::from_str(r#"{"cf_x":1,"cf_y":null}"#).unwrap();
+    assert_eq!(
+        serde_json::to_value(&distinct).unwrap(),
+        json!({"cf_x": 1, "cf_y": null})
+    );
+}
+
+#[test]
+fn a_number_that_json_cannot_hold_is_refused_with_a_reason() {
+    let error = ContactPatch::new()
+        .custom_field("cf_score", f64::NAN)
+        .unwrap_err();
+    assert!(error.is_invalid_input());
+    assert!(error.to_string().contains("NaN"), "{error}");
+}
