@@ -2,6 +2,7 @@
 //! outcome per input, in input order.
 
 use std::{
+    fmt,
     future::{Future, IntoFuture},
     pin::Pin,
     sync::atomic::{AtomicBool, Ordering},
@@ -43,6 +44,17 @@ pub struct BulkUpdate<'p> {
     concurrency: usize,
     stop_on_error: bool,
     on_progress: Option<Box<dyn FnMut(Progress) + Send + 'p>>,
+}
+
+impl fmt::Debug for BulkUpdate<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BulkUpdate")
+            .field("updates", &self.updates.len())
+            .field("concurrency", &self.concurrency)
+            .field("stop_on_error", &self.stop_on_error)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where a bulk update stands, reported after each update finishes.

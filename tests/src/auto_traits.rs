@@ -1,5 +1,5 @@
 //! What async code needs of the SDK's types: clients, patches, contacts and errors
-//! cross threads, calls and batches can be spawned, and `Error` works with `?` into
+//! cross threads and print with `Debug`, calls and batches can be spawned, and `Error` works with `?` into
 //! `Box<dyn Error + Send + Sync>`. These tests fail by not compiling.
 
 use std::{error::Error as StdError, future::IntoFuture};
@@ -9,7 +9,7 @@ use heffl_sdk::{
     RateLimit, RetryPolicy, UpdateOutcome, mock::MockServer,
 };
 
-fn shared_across_threads<T: Send + Sync + 'static>() {}
+fn shared_across_threads<T: Send + Sync + std::fmt::Debug + 'static>() {}
 
 fn a_std_error<E: StdError + Send + Sync + 'static>() {}
 
@@ -31,7 +31,7 @@ fn public_types_can_be_shared_across_threads() {
 
 #[test]
 fn a_batch_can_move_to_another_thread() {
-    fn sendable<T: Send>() {}
+    fn sendable<T: Send + std::fmt::Debug>() {}
     sendable::<BulkUpdate<'static>>();
 }
 
