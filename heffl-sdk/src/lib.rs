@@ -78,8 +78,9 @@ pub const SPEC_SHA256: &str = env!("HEFFL_SPEC_SHA256");
 #[doc(hidden)]
 pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 
-/// Compiles the README's code samples as doctests, so they cannot rot. One of them
-/// uses the mock, which `cargo test --workspace` turns on through the tests crate.
-#[cfg(all(doctest, feature = "mock"))]
+/// Compiles the README's code samples as doctests, so they cannot rot. The mock
+/// sample is a `#[tokio::test]`, which doctests skip: it runs as
+/// `tests/tests/readme_mock_sample.rs`, and a test keeps the two identical.
+#[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeSamples;

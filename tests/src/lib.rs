@@ -3,7 +3,8 @@
 //! against the contract mock.
 //!
 //! What the SDK tells `tracing` is tested in `tests/observability.rs`, a test
-//! binary of its own: it needs the process's one global subscriber.
+//! binary of its own: it needs the process's one global subscriber. The README's
+//! mock sample runs as `tests/readme_mock_sample.rs`.
 #![cfg(test)]
 
 mod auto_traits;
@@ -15,6 +16,7 @@ mod generated_client;
 mod mock_contract;
 mod msrv;
 mod patch;
+mod readme;
 mod redaction;
 mod reliability;
 mod robustness;
