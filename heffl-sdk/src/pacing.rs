@@ -6,10 +6,11 @@
 //! own requests, which keeps every server window within the limit too. The limit and
 //! the window length are learned from the `RateLimit-*` headers; until a response
 //! carries them, the configured local limit applies. The window's length is what
-//! `RateLimit-Reset` says on the first response of a window (`Remaining` one below
-//! `Limit`); any other response may stretch it, but never past the configured window,
-//! so that one odd header (a gateway's, or a timestamp read with a skewed clock)
-//! cannot slow the client down for good. `RateLimit-Remaining: 0` that our own requests do not explain
+//! `RateLimit-Reset` says on the first response of a window; any other response may
+//! only stretch it. No header makes it longer than the configured window, so that one
+//! odd header (a gateway's, or a timestamp read with a skewed clock) cannot slow the
+//! client down for good; a server whose windows are longer draws one 429 per window,
+//! which then blocks until its reset. `RateLimit-Remaining: 0` that our own requests do not explain
 //! (another process using the same key), or a 429, blocks sending until the reset.
 
 use std::{
@@ -59,6 +60,9 @@ struct State {
     /// the first of its window can stretch the learned one.
     configured_window: Duration,
     learned_from_headers: bool,
+    /// The server has said `Remaining == Limit`: it reports what was left before the
+    /// request it answers, so only that value opens a window, not `Limit - 1`.
+    reports_before_counting: bool,
     /// When our most recent requests were sent, oldest first; at most `limit`.
     sent: VecDeque<Instant>,
     /// The server said the budget is spent until then.
@@ -76,6 +80,7 @@ impl Pacer {
                 configured_window: budget.window,
                 budget,
                 learned_from_headers: false,
+                reports_before_counting: false,
                 sent: VecDeque::new(),
                 blocked_until: None,
             }),
@@ -163,19 +168,33 @@ impl State {
         let Some(limit) = rate_limit.limit.and_then(|l| u32::try_from(l).ok()) else {
             return;
         };
-        let reset = rate_limit.reset.unwrap_or_default();
+        let reset = rate_limit
+            .reset
+            .unwrap_or_default()
+            .min(self.configured_window);
+        let limit_u64 = u64::from(limit);
+        if rate_limit
+            .remaining
+            .is_some_and(|remaining| remaining >= limit_u64)
+        {
+            self.reports_before_counting = true;
+        }
+        let opening_remaining = if self.reports_before_counting {
+            limit_u64
+        } else {
+            limit_u64.saturating_sub(1)
+        };
         // Right after a window opens, its reset is its length. Later in the window the
-        // reset is shorter than that, and says only "at least this long".
+        // reset is shorter than that, and says only "at least this long". Until the
+        // first headers, the configured budget was a guess, and the server's word
+        // replaces it.
         let opens_window = rate_limit
             .remaining
-            .is_some_and(|remaining| remaining.saturating_add(1) >= u64::from(limit));
-        let window = if opens_window {
+            .is_some_and(|remaining| remaining >= opening_remaining);
+        let window = if opens_window || !self.learned_from_headers {
             reset
-        } else if !self.learned_from_headers {
-            // The configured budget was a guess; the server's word replaces it.
-            reset.min(self.configured_window)
         } else {
-            self.budget.window.max(reset.min(self.configured_window))
+            self.budget.window.max(reset)
         };
         self.learned_from_headers = true;
         self.budget.limit = limit;
@@ -215,6 +234,7 @@ mod tests {
             },
             configured_window: Duration::from_millis(window_ms),
             learned_from_headers: false,
+            reports_before_counting: false,
             sent: VecDeque::new(),
             blocked_until: None,
         }
@@ -285,6 +305,31 @@ mod tests {
             state.learn(&headers(60, remaining, 86_400), now);
             assert_eq!(state.budget.window, Duration::from_secs(60));
         }
+    }
+
+    #[test]
+    fn even_the_first_response_of_a_window_stretches_it_no_further_than_configured() {
+        for limit in [60, 1] {
+            let mut state = budget(limit as u32, 60_000);
+            let now = Instant::now();
+            state.learn(&headers(limit, Some(limit - 1), 86_400), now);
+            assert_eq!(
+                state.budget.window,
+                Duration::from_secs(60),
+                "limit {limit}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_reporting_before_counting_opens_a_window_only_with_remaining_at_the_limit() {
+        let mut state = budget(60, 60_000);
+        let now = Instant::now();
+        state.learn(&headers(60, Some(60), 60), now);
+        state.learn(&headers(60, Some(59), 20), now);
+        assert_eq!(state.budget.window, Duration::from_secs(60));
+        state.learn(&headers(60, Some(60), 30), now);
+        assert_eq!(state.budget.window, Duration::from_secs(30));
     }
 
     #[test]

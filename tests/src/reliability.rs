@@ -223,6 +223,34 @@ async fn one_odd_reset_header_does_not_stall_the_client() {
 }
 
 #[tokio::test]
+async fn an_odd_reset_on_what_looks_like_a_windows_first_answer_is_capped() {
+    // Mid-window, an answer claims to open a day-long window; the client was told
+    // the limit is 3 a second, and that is as long as a window may get.
+    let mock = MockServer::builder()
+        .rate_limit(3, Duration::from_secs(1))
+        .start()
+        .await;
+    let client = Client::builder()
+        .api_key(MockServer::API_KEY)
+        .base_url(mock.base_url())
+        .rate_limit(RateLimitBudget {
+            limit: 3,
+            window: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap();
+    let contact = update(&client).await.unwrap();
+    mock.inject(
+        Fault::status(200)
+            .with_body("application/json", serde_json::to_vec(&contact).unwrap())
+            .with_header("RateLimit-Limit", "3")
+            .with_header("RateLimit-Remaining", "2")
+            .with_header("RateLimit-Reset", "86400"),
+    );
+    updates_without_a_429(&mock, &client, 7).await;
+}
+
+#[tokio::test]
 async fn without_headers_the_configured_local_limit_applies() {
     let mock = MockServer::builder()
         .rate_limit(5, Duration::from_secs(1))
