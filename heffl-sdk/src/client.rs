@@ -500,7 +500,9 @@ fn checked_base_url(base_url: &str, allow_remote_http: bool) -> Result<String, E
         return Err(invalid("must not have a query or fragment"));
     }
     // Without the path every call is a 404 that reads like an unknown contact.
-    if url.host_str() == Some(DEFAULT_HOST) && url.path().trim_end_matches('/') != DEFAULT_PATH {
+    // `api.heffl.com.` is the same host written as a fully qualified name.
+    let host = url.host_str().map(|host| host.trim_end_matches('.'));
+    if host == Some(DEFAULT_HOST) && url.path().trim_end_matches('/') != DEFAULT_PATH {
         return Err(invalid(&format!(
             "points at {DEFAULT_HOST} without {DEFAULT_PATH}, where API v2 lives; \
              use {DEFAULT_BASE_URL}"
@@ -572,6 +574,7 @@ mod tests {
     fn heffls_host_without_the_api_path_is_refused() {
         for url in [
             "https://api.heffl.com",
+            "https://api.heffl.com./",
             "https://api.heffl.com/v2",
             "https://api.heffl.com/api",
         ] {

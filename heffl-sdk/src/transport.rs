@@ -13,7 +13,7 @@ use reqwest::{
 };
 
 use crate::{
-    ContactPatch, Error, RateLimit, generated,
+    ContactPatch, Error, ErrorCode, RateLimit, generated,
     redact::Redactor,
     types::{Contact, ErrorBody, ErrorResponse},
 };
@@ -200,5 +200,11 @@ fn redacted_envelope(envelope: ErrorBody, redactor: &Redactor) -> Option<ErrorBo
     // Only the contents of strings changed, and every string in the envelope takes
     // any text, so this reads back; if it ever did not, the envelope is left out
     // rather than shown unmasked.
-    serde_json::from_value(value).ok()
+    let mut redacted: ErrorBody = serde_json::from_value(value).ok()?;
+    // A documented code holds no key; masking a short key inside one (`O` in
+    // `NOT_FOUND`) would only turn it into an unknown code.
+    if !matches!(envelope.code, ErrorCode::Unknown(_)) {
+        redacted.code = envelope.code;
+    }
+    Some(redacted)
 }

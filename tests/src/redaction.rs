@@ -142,3 +142,24 @@ async fn a_key_echoed_anywhere_in_the_envelope_is_masked() {
     );
     assert_hidden(&format!("{error} {error:?}"));
 }
+
+#[tokio::test]
+async fn a_documented_code_survives_a_key_that_is_part_of_it() {
+    let mock = MockServer::start().await;
+    let client = Client::builder()
+        .api_key("O")
+        .base_url(mock.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    mock.inject(Fault::error(404, "NOT_FOUND", "Contact not found"));
+    let error = client
+        .update_contact("clt_ada", &ContactPatch::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.code(),
+        Some(&heffl_sdk::ErrorCode::NotFound),
+        "{error:?}"
+    );
+}
