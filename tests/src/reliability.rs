@@ -44,6 +44,19 @@ async fn updates_without_a_429(mock: &MockServer, client: &Client, count: usize)
     assert!(!statuses.contains(&Some(429)), "{statuses:?}");
 }
 
+/// A client configured with the mock's limit of `limit` a second.
+fn client_told_per_second(mock: &MockServer, limit: u32) -> Client {
+    Client::builder()
+        .api_key(MockServer::API_KEY)
+        .base_url(mock.base_url())
+        .rate_limit(RateLimitBudget {
+            limit,
+            window: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap()
+}
+
 async fn update(client: &Client) -> Result<heffl_sdk::Contact, heffl_sdk::Error> {
     client
         .update_contact("clt_ada", &ContactPatch::new().job_title("Analyst"))
@@ -230,15 +243,7 @@ async fn an_odd_reset_on_what_looks_like_a_windows_first_answer_is_capped() {
         .rate_limit(3, Duration::from_secs(1))
         .start()
         .await;
-    let client = Client::builder()
-        .api_key(MockServer::API_KEY)
-        .base_url(mock.base_url())
-        .rate_limit(RateLimitBudget {
-            limit: 3,
-            window: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap();
+    let client = client_told_per_second(&mock, 3);
     let contact = update(&client).await.unwrap();
     mock.inject(
         Fault::status(200)
@@ -257,15 +262,7 @@ async fn without_headers_the_configured_local_limit_applies() {
         .rate_limit_headers(false)
         .start()
         .await;
-    let client = Client::builder()
-        .api_key(MockServer::API_KEY)
-        .base_url(mock.base_url())
-        .rate_limit(RateLimitBudget {
-            limit: 5,
-            window: Duration::from_secs(1),
-        })
-        .build()
-        .unwrap();
+    let client = client_told_per_second(&mock, 5);
     updates_without_a_429(&mock, &client, 12).await;
 }
 
