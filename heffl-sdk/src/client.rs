@@ -360,6 +360,10 @@ impl ClientBuilder {
 
     /// The budget to pace requests by until the server's `RateLimit-*` headers say
     /// otherwise; defaults to Heffl's documented 60 requests a minute.
+    ///
+    /// Its window is also the longest the headers can make it, so that one odd
+    /// `RateLimit-Reset` cannot slow the client down for good. Against a server
+    /// whose windows are longer, set the longer window here.
     pub fn rate_limit(mut self, budget: RateLimitBudget) -> Self {
         self.rate_limit = budget;
         self
