@@ -7,11 +7,12 @@
 //! the window length are learned from the `RateLimit-*` headers; until a response
 //! carries them, the configured local limit applies. The window's length is what
 //! `RateLimit-Reset` says on the first response of a window; any other response may
-//! only stretch it. No header makes it longer than the configured window, so that one
-//! odd header (a gateway's, or a timestamp read with a skewed clock) cannot slow the
-//! client down for good; a server whose windows are longer draws one 429 per window,
-//! which then blocks until its reset. `RateLimit-Remaining: 0` that our own requests do not explain
-//! (another process using the same key), or a 429, blocks sending until the reset.
+//! only stretch it. No header makes it longer than the configured window, so that
+//! one odd header (a gateway's, or a timestamp read with a skewed clock) cannot slow
+//! the client down for good; a server whose windows are longer draws one 429 per
+//! window, which then blocks until its reset. `RateLimit-Remaining: 0` that our own
+//! requests do not explain (another process using the same key), or a 429, blocks
+//! sending until the reset.
 
 use std::{
     collections::VecDeque,
@@ -56,8 +57,8 @@ pub(crate) struct Pacer {
 #[derive(Debug)]
 struct State {
     budget: RateLimitBudget,
-    /// The window the client was configured with: as far as a response that is not
-    /// the first of its window can stretch the learned one.
+    /// The window the client was configured with: the longest that headers can
+    /// make the learned one.
     configured_window: Duration,
     learned_from_headers: bool,
     /// The server has said `Remaining == Limit`: it reports what was left before the
@@ -172,25 +173,11 @@ impl State {
             .reset
             .unwrap_or_default()
             .min(self.configured_window);
-        let limit_u64 = u64::from(limit);
-        if rate_limit
-            .remaining
-            .is_some_and(|remaining| remaining >= limit_u64)
-        {
-            self.reports_before_counting = true;
-        }
-        let opening_remaining = if self.reports_before_counting {
-            limit_u64
-        } else {
-            limit_u64.saturating_sub(1)
-        };
         // Right after a window opens, its reset is its length. Later in the window the
         // reset is shorter than that, and says only "at least this long". Until the
         // first headers, the configured budget was a guess, and the server's word
         // replaces it.
-        let opens_window = rate_limit
-            .remaining
-            .is_some_and(|remaining| remaining >= opening_remaining);
+        let opens_window = self.opens_window(rate_limit, limit);
         let window = if opens_window || !self.learned_from_headers {
             reset
         } else {
@@ -208,6 +195,22 @@ impl State {
         {
             self.sent.pop_front();
         }
+    }
+
+    /// True when `rate_limit` answers the first request of a window. Learns, on the
+    /// way, whether the server counts that request in `Remaining`.
+    fn opens_window(&mut self, rate_limit: &RateLimit, limit: u32) -> bool {
+        let Some(remaining) = rate_limit.remaining else {
+            return false;
+        };
+        let limit = u64::from(limit);
+        self.reports_before_counting |= remaining >= limit;
+        let remaining_at_opening = if self.reports_before_counting {
+            limit
+        } else {
+            limit.saturating_sub(1)
+        };
+        remaining >= remaining_at_opening
     }
 
     /// True when our own recent requests account for a spent budget.
