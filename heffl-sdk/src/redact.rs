@@ -77,6 +77,13 @@ impl Redactor {
     }
 }
 
+/// Holds the key, so it never prints it.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Redactor([redacted])")
+    }
+}
+
 /// An error message with the key masked, in place of the error it came from.
 #[derive(Debug)]
 pub(crate) struct Redacted(String);
@@ -122,6 +129,12 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let shown = format!("{:?}", Redactor::new("heffl_user_s3cret"));
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
 
     #[test]
     fn every_occurrence_is_masked() {
